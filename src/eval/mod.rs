@@ -1,0 +1,3 @@
+//! Evaluation against the gold data in `../shared/data` (dev splits).
+
+pub mod model;

@@ -1,0 +1,121 @@
+//! The task heads on top of the shared encoder: NER (BIO), UPOS, and a biaffine dependency
+//! parser (arc scores over heads incl. a learned root, and bilinear relation scores).
+//! One encoder pass feeds all of them.
+
+use super::labels::{NER_TAGS, SHAPES, UPOS};
+use tch::nn::{self, Module};
+use tch::{Kind, Tensor};
+
+/// Sizes of the heads (saved with the weights so a model loads with the shape it was trained with).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct HeadsConfig {
+    pub encoder_dim: i64,
+    pub shape_dim: i64,
+    pub arc_dim: i64,
+    pub label_dim: i64,
+    pub n_deprels: i64,
+    pub dropout: f64,
+}
+
+pub struct Heads {
+    shape_emb: nn::Embedding,
+    ner: nn::Linear,
+    upos: nn::Linear,
+    arc_dep: nn::Linear,
+    arc_head: nn::Linear,
+    arc_w: Tensor,
+    arc_u: Tensor,
+    lab_dep: nn::Linear,
+    lab_head: nn::Linear,
+    lab_w: Tensor,
+    lab_lin: nn::Linear,
+    root: Tensor,
+    dropout: f64,
+}
+
+/// Scores for a batch `[B, W]` of words.
+pub struct HeadScores {
+    pub ner: Tensor,
+    pub upos: Tensor,
+    /// `[B, W, W + 1]`: score of head `j` (0 = root, `j` = word `j`) for dependent word `i`.
+    pub arcs: Tensor,
+    /// Relation features of dependents `[B, W, L]` and heads `[B, W + 1, L]`.
+    pub lab_dep: Tensor,
+    pub lab_head: Tensor,
+}
+
+impl Heads {
+    pub fn new(p: &nn::Path, c: &HeadsConfig) -> Heads {
+        let d = c.encoder_dim + c.shape_dim;
+        let lin = |name: &str, o: i64| nn::linear(p / name, d, o, Default::default());
+        Heads {
+            shape_emb: nn::embedding(p / "shape", SHAPES as i64, c.shape_dim, Default::default()),
+            ner: lin("ner", NER_TAGS.len() as i64),
+            upos: lin("upos", UPOS.len() as i64),
+            arc_dep: lin("arc_dep", c.arc_dim),
+            arc_head: lin("arc_head", c.arc_dim),
+            arc_w: p.var("arc_w", &[c.arc_dim, c.arc_dim], nn::Init::Const(0.0)),
+            arc_u: p.var("arc_u", &[c.arc_dim], nn::Init::Const(0.0)),
+            lab_dep: lin("lab_dep", c.label_dim),
+            lab_head: lin("lab_head", c.label_dim),
+            lab_w: p.var(
+                "lab_w",
+                &[c.n_deprels, c.label_dim, c.label_dim],
+                nn::Init::Const(0.0),
+            ),
+            lab_lin: nn::linear(
+                p / "lab_lin",
+                2 * c.label_dim,
+                c.n_deprels,
+                Default::default(),
+            ),
+            root: p.var("root", &[d], nn::Init::Randn { mean: 0.0, stdev: 0.1 }),
+            dropout: c.dropout,
+        }
+    }
+
+    /// `words`: `[B, W, encoder_dim]` first-piece vectors; `shapes`: `[B, W]` shape classes.
+    pub fn forward(&self, words: &Tensor, shapes: &Tensor, train: bool) -> HeadScores {
+        let x = Tensor::cat(&[words, &self.shape_emb.forward(shapes)], -1);
+        let x = x.dropout(self.dropout, train);
+        let (b, _, d) = x.size3().unwrap();
+        let root = self.root.to_kind(x.kind()).view([1, 1, d]).expand([b, 1, d], true);
+        let with_root = Tensor::cat(&[&root, &x], 1);
+        let act = |t: Tensor| t.leaky_relu().dropout(self.dropout, train);
+        let dep = act(self.arc_dep.forward(&x));
+        let head = act(self.arc_head.forward(&with_root));
+        // s[b,i,j] = dep_i W head_j + u . head_j
+        let arcs = dep.matmul(&self.arc_w).matmul(&head.transpose(1, 2))
+            + head.matmul(&self.arc_u).unsqueeze(1);
+        HeadScores {
+            ner: self.ner.forward(&x),
+            upos: self.upos.forward(&x),
+            arcs,
+            lab_dep: act(self.lab_dep.forward(&x)),
+            lab_head: act(self.lab_head.forward(&with_root)),
+        }
+    }
+
+    /// Relation scores `[B, W, R]` for dependents attached to `heads` (`[B, W]`, 0 = root).
+    pub fn relation_scores(&self, s: &HeadScores, heads: &Tensor) -> Tensor {
+        let (_, _, l) = s.lab_dep.size3().unwrap();
+        let idx = heads.unsqueeze(-1).expand([-1, -1, l], true);
+        let h = s.lab_head.gather(1, &idx, false);
+        let bil = Tensor::einsum("bwi,rij,bwj->bwr", &[&s.lab_dep, &self.lab_w, &h], None::<i64>);
+        bil + self.lab_lin.forward(&Tensor::cat(&[&s.lab_dep, &h], -1))
+    }
+}
+
+/// Cross-entropy over the last dimension of `logits` at positions where `mask` holds.
+pub fn masked_ce(logits: &Tensor, targets: &Tensor, mask: &Tensor) -> Tensor {
+    let n = *logits.size().last().unwrap();
+    let flat = logits.reshape([-1, n]).to_kind(Kind::Float);
+    let t = targets.reshape([-1]);
+    let m = mask.reshape([-1]);
+    let sel = m.nonzero().squeeze_dim(-1);
+    if sel.size()[0] == 0 {
+        return Tensor::zeros([], (Kind::Float, logits.device()));
+    }
+    flat.index_select(0, &sel)
+        .cross_entropy_for_logits(&t.index_select(0, &sel))
+}

@@ -1,0 +1,242 @@
+//! Training of the model heads (and fine-tuning of the encoder) from `../shared/data` train
+//! splits: UD EWT + UNER EWT and GUM. Dev scores are printed after every epoch and the best
+//! epoch's weights are kept. The recipe is stored in the model's JSON for `models/README.md`.
+
+pub mod data;
+pub mod gum_entities;
+
+use crate::eval::model::{score, ModelScores};
+use crate::model::heads::{masked_ce, HeadsConfig};
+use crate::model::{Model, ModelConfig, ModelMeta, Precision, WORD_EMBEDDINGS};
+use anyhow::{Context, Result};
+use data::Example;
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+use tch::nn::OptimizerConfig;
+use tch::{Kind, Tensor};
+
+/// Settings of one training run.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TrainConfig {
+    pub data: PathBuf,
+    pub encoder_dir: PathBuf,
+    pub out: PathBuf,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub encoder_lr: f64,
+    pub head_lr: f64,
+    pub warmup: f64,
+    pub seed: u64,
+    /// Cap on training sentences (0 = all), for quick trials.
+    pub limit: usize,
+    pub threads: i32,
+}
+
+/// All dev sets scored after each epoch.
+pub struct DevSets {
+    pub ewt: Vec<Example>,
+    pub gum: Vec<Example>,
+}
+
+impl DevSets {
+    pub fn load(data: &std::path::Path) -> Result<DevSets> {
+        Ok(DevSets {
+            ewt: data::ewt(data, "dev").context("UD EWT dev")?,
+            gum: data::gum(data, "dev").context("GUM dev")?,
+        })
+    }
+}
+
+/// Scores on both dev sets.
+pub fn dev_scores(model: &Model, dev: &DevSets) -> Result<(ModelScores, ModelScores)> {
+    Ok((score(model, &dev.ewt)?, score(model, &dev.gum)?))
+}
+
+pub fn print_scores(name: &str, s: &ModelScores) {
+    eprintln!(
+        "  {name:<8} sents {:>5} words {:>6}  UPOS {:.4}  UAS {:.4}  LAS {:.4} (full {:.4})  NER P {:.4} R {:.4} F1 {:.4} (gold {})",
+        s.sentences, s.words, s.upos, s.uas, s.las, s.las_full, s.ner_precision, s.ner_recall, s.ner_f1, s.ner_gold
+    );
+}
+
+fn tensor_2d(rows: &[&Vec<i64>], width: usize, pad: i64) -> Tensor {
+    let mut flat = vec![pad; rows.len() * width];
+    for (i, r) in rows.iter().enumerate() {
+        flat[i * width..i * width + r.len()].copy_from_slice(r);
+    }
+    Tensor::from_slice(&flat).view([rows.len() as i64, width as i64])
+}
+
+/// Trains and writes the best epoch's weights to `cfg.out` (and its JSON beside it).
+pub fn train(cfg: &TrainConfig) -> Result<()> {
+    tch::set_num_threads(cfg.threads);
+    tch::manual_seed(cfg.seed as i64);
+    let started = Instant::now();
+    let mut examples = data::ewt(&cfg.data, "train").context("UD EWT train")?;
+    let n_ewt = examples.len();
+    examples.extend(data::gum(&cfg.data, "train").context("GUM train")?);
+    let n_gum = examples.len() - n_ewt;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(cfg.seed);
+    if cfg.limit > 0 && examples.len() > cfg.limit {
+        examples.shuffle(&mut rng);
+        examples.truncate(cfg.limit);
+    }
+    // Sentences longer than the encoder's window would be truncated; leave them out of training.
+    examples.retain(|e| !e.words.is_empty() && e.words.len() <= 160);
+    let dev = DevSets::load(&cfg.data)?;
+    eprintln!(
+        "train: {} sentences ({} EWT, {} GUM before limits), dev {} EWT + {} GUM",
+        examples.len(),
+        n_ewt,
+        n_gum,
+        dev.ewt.len(),
+        dev.gum.len()
+    );
+
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for e in &examples {
+        for r in &e.deprels {
+            *counts.entry(r.as_str()).or_default() += 1;
+        }
+    }
+    let mut deprels: Vec<String> = counts.keys().map(|s| s.to_string()).collect();
+    deprels.sort_by(|a, b| counts[b.as_str()].cmp(&counts[a.as_str()]).then(a.cmp(b)));
+    let rel_index: HashMap<String, i64> = deprels
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.clone(), i as i64))
+        .collect();
+
+    let meta = ModelMeta {
+        heads: HeadsConfig {
+            encoder_dim: 384,
+            shape_dim: 16,
+            arc_dim: 384,
+            label_dim: 128,
+            n_deprels: deprels.len() as i64,
+            dropout: 0.2,
+        },
+        deprels,
+        recipe: serde_json::to_value(cfg)?,
+    };
+    let model = Model::load(
+        ModelConfig {
+            encoder_dir: cfg.encoder_dir.clone(),
+            weights: None,
+            precision: Precision::F32,
+            max_batch_words: 4000,
+        },
+        Some(meta),
+    )?;
+    if let Some(t) = model.vs.variables().get(WORD_EMBEDDINGS) {
+        let _ = t.set_requires_grad(false);
+    }
+    let mut opt = tch::nn::AdamW {
+        wd: 0.01,
+        ..Default::default()
+    }
+    .build(&model.vs, cfg.encoder_lr)?;
+
+    // Length-sorted batches (little padding), visited in a shuffled order each epoch.
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    order.sort_by_key(|&i| examples[i].words.len());
+    let batches: Vec<Vec<usize>> = order.chunks(cfg.batch_size).map(|c| c.to_vec()).collect();
+    let total_steps = (batches.len() * cfg.epochs) as f64;
+    let warmup = (total_steps * cfg.warmup).max(1.0);
+    let mut step = 0usize;
+    let mut best = f64::NEG_INFINITY;
+    let mut history = Vec::new();
+    for epoch in 1..=cfg.epochs {
+        let mut epoch_batches = batches.clone();
+        epoch_batches.shuffle(&mut rng);
+        let (mut loss_sum, mut loss_n) = (0.0, 0usize);
+        for batch in &epoch_batches {
+            step += 1;
+            let s = step as f64;
+            let factor = if s < warmup {
+                s / warmup
+            } else {
+                ((total_steps - s) / (total_steps - warmup)).max(0.0)
+            };
+            opt.set_lr_group(0, cfg.encoder_lr * factor);
+            opt.set_lr_group(1, cfg.head_lr * factor);
+            let exs: Vec<&Example> = batch.iter().map(|&i| &examples[i]).collect();
+            let words: Vec<Vec<&str>> = exs
+                .iter()
+                .map(|e| e.words.iter().map(String::as_str).collect())
+                .collect();
+            let pb = model.encode(&words)?;
+            let w = pb.lengths.iter().copied().max().unwrap_or(1);
+            let scores = model.forward(&pb, true)?;
+            let upos = tensor_2d(&exs.iter().map(|e| &e.upos).collect::<Vec<_>>(), w, 0);
+            let heads = tensor_2d(&exs.iter().map(|e| &e.heads).collect::<Vec<_>>(), w, 0);
+            let rels_v: Vec<Vec<i64>> = exs
+                .iter()
+                .map(|e| e.deprels.iter().map(|r| rel_index[r]).collect())
+                .collect();
+            let rels = tensor_2d(&rels_v.iter().collect::<Vec<_>>(), w, 0);
+            let no_ner: Vec<i64> = Vec::new();
+            let ner_v: Vec<&Vec<i64>> = exs
+                .iter()
+                .map(|e| e.ner.as_ref().unwrap_or(&no_ner))
+                .collect();
+            let ner = tensor_2d(&ner_v, w, 0);
+            let has_ner = Tensor::from_slice(
+                &exs.iter().map(|e| e.ner.is_some()).collect::<Vec<_>>(),
+            )
+            .unsqueeze(1);
+            let mask = &pb.word_mask;
+            let ner_mask = mask.logical_and(&has_ner);
+            let loss = masked_ce(&scores.upos, &upos, mask)
+                + masked_ce(&scores.ner, &ner, &ner_mask)
+                + masked_ce(&scores.arcs, &heads, mask)
+                + masked_ce(&model.heads.relation_scores(&scores, &heads), &rels, mask);
+            opt.zero_grad();
+            loss.backward();
+            opt.clip_grad_norm(5.0);
+            opt.step();
+            loss_sum += f64::try_from(&loss.to_kind(Kind::Double))?;
+            loss_n += 1;
+            if step % 50 == 0 {
+                eprintln!(
+                    "epoch {epoch} step {step}/{} loss {:.4} lr {:.2e} elapsed {:.0}s",
+                    total_steps as usize,
+                    loss_sum / loss_n as f64,
+                    cfg.encoder_lr * factor,
+                    started.elapsed().as_secs_f64()
+                );
+                loss_sum = 0.0;
+                loss_n = 0;
+            }
+        }
+        let (ewt, gum) = dev_scores(&model, &dev)?;
+        eprintln!("epoch {epoch} dev ({:.0}s):", started.elapsed().as_secs_f64());
+        print_scores("EWT dev", &ewt);
+        print_scores("GUM dev", &gum);
+        // One figure to pick the best epoch: parsing and NER on both sets count equally.
+        let combined = (ewt.las + gum.las + ewt.ner_f1 + gum.ner_f1) / 4.0;
+        history.push(serde_json::json!({"epoch": epoch, "ewt_dev": ewt, "gum_dev": gum,
+            "seconds": started.elapsed().as_secs_f64()}));
+        if combined > best {
+            best = combined;
+            let mut m = model.meta.clone();
+            m.recipe = serde_json::json!({"config": cfg, "best_epoch": epoch, "history": history});
+            save_with_meta(&model, &m, cfg)?;
+            eprintln!("  saved {} (combined {:.4})", cfg.out.display(), combined);
+        }
+    }
+    eprintln!("done in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn save_with_meta(model: &Model, meta: &ModelMeta, cfg: &TrainConfig) -> Result<()> {
+    // `Model::save` writes `model.meta`; write ours (with the history) over it.
+    model.save(&cfg.out)?;
+    let mp = ModelMeta::meta_path(&cfg.out);
+    std::fs::write(&mp, serde_json::to_string_pretty(meta)? + "\n")
+        .with_context(|| format!("writing {}", mp.display()))?;
+    Ok(())
+}
