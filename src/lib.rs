@@ -12,11 +12,22 @@
 //! 6. [`actions`]: agent, action, object;
 //! 7. [`output`]: claims as CSV or JSON Lines rows.
 //!
-//! [`pipeline`] runs the stages over folders of articles in parallel, in a deterministic order.
+//! [`document::Document`] is what the stages fill in; [`pipeline`] runs the stages over
+//! folders of articles in parallel, in a deterministic order. [`check`] runs labelled
+//! sentences; [`eval`] scores against the gold data; [`train`] trains the model heads.
 
+pub mod actions;
+pub mod attribution;
+pub mod check;
 pub mod conllu;
+pub mod document;
 pub mod eval;
+pub mod input;
 pub mod model;
+pub mod output;
+pub mod pipeline;
 pub mod resolve;
+pub mod segment;
 pub mod span;
+pub mod tokenize;
 pub mod train;

@@ -10,7 +10,7 @@
 use crate::conllu::{read_file, rebuild_documents, RebuiltDoc};
 use crate::segment::sentences;
 use crate::span::Span;
-use crate::tokenize::tokenize;
+use crate::tokenize::{tokenize_with, Options};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -28,7 +28,13 @@ pub struct Prf {
 impl Prf {
     /// Scores from counts; an empty side scores 0 (or 1 when both sides are empty).
     pub fn from_counts(gold: usize, predicted: usize, correct: usize) -> Prf {
-        let ratio = |a: usize, b: usize| if b == 0 { (a == 0) as u8 as f64 } else { a as f64 / b as f64 };
+        let ratio = |a: usize, b: usize| {
+            if b == 0 {
+                (a == 0) as u8 as f64
+            } else {
+                a as f64 / b as f64
+            }
+        };
         let precision = ratio(correct, predicted);
         let recall = ratio(correct, gold);
         let f1 = if precision + recall > 0.0 {
@@ -36,7 +42,14 @@ impl Prf {
         } else {
             0.0
         };
-        Prf { precision, recall, f1, gold, predicted, correct }
+        Prf {
+            precision,
+            recall,
+            f1,
+            gold,
+            predicted,
+            correct,
+        }
     }
 }
 
@@ -53,7 +66,11 @@ impl std::fmt::Display for Prf {
 /// Gold and predicted sentence boundaries of one document.
 fn boundaries(doc: &RebuiltDoc) -> (HashSet<usize>, HashSet<usize>) {
     let gold = doc.sentences.iter().skip(1).map(|s| s.start).collect();
-    let pred = sentences(&doc.text).iter().skip(1).map(|s| s.span.start).collect();
+    let pred = sentences(&doc.text)
+        .iter()
+        .skip(1)
+        .map(|s| s.span.start)
+        .collect();
     (gold, pred)
 }
 
@@ -104,13 +121,18 @@ pub fn boundary_errors(docs: &[RebuiltDoc]) -> Vec<String> {
 /// Token agreement of `tokenize::tokenize` with the gold words, over gold sentences whose words
 /// all align to the sentence text: exact-span P/R/F1.
 pub fn token_prf(docs: &[RebuiltDoc]) -> Prf {
+    token_prf_with(docs, Options::default())
+}
+
+/// `token_prf` with the given tokenizer options.
+pub fn token_prf_with(docs: &[RebuiltDoc], opts: Options) -> Prf {
     let (mut g, mut p, mut c) = (0, 0, 0);
     for doc in docs {
         for (sent, words) in doc.sentences.iter().zip(&doc.words) {
             let Some(gold) = words.iter().copied().collect::<Option<HashSet<Span>>>() else {
                 continue;
             };
-            let pred: HashSet<Span> = tokenize(&doc.text, *sent).into_iter().collect();
+            let pred: HashSet<Span> = tokenize_with(&doc.text, *sent, opts).into_iter().collect();
             g += gold.len();
             p += pred.len();
             c += gold.intersection(&pred).count();
@@ -120,21 +142,32 @@ pub fn token_prf(docs: &[RebuiltDoc]) -> Prf {
 }
 
 /// Human-readable token disagreements per sentence (gold words vs predicted tokens).
-pub fn token_errors(docs: &[RebuiltDoc]) -> Vec<String> {
+pub fn token_errors(docs: &[RebuiltDoc], opts: Options) -> Vec<String> {
     let mut out = Vec::new();
     for doc in docs {
         for (sent, words) in doc.sentences.iter().zip(&doc.words) {
             let Some(gold) = words.iter().copied().collect::<Option<Vec<Span>>>() else {
                 continue;
             };
-            let pred = tokenize(&doc.text, *sent);
+            let pred = tokenize_with(&doc.text, *sent, opts);
             if pred != gold {
-                let show = |v: &[Span]| v.iter().map(|s| s.slice(&doc.text)).collect::<Vec<_>>().join(" ");
+                let show = |v: &[Span]| {
+                    v.iter()
+                        .map(|s| s.slice(&doc.text))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
                 let gs: HashSet<Span> = gold.iter().copied().collect();
                 let ps: HashSet<Span> = pred.iter().copied().collect();
-                let gold_only: Vec<Span> = gold.iter().copied().filter(|s| !ps.contains(s)).collect();
-                let pred_only: Vec<Span> = pred.iter().copied().filter(|s| !gs.contains(s)).collect();
-                out.push(format!("gold [{}] pred [{}]", show(&gold_only), show(&pred_only)));
+                let gold_only: Vec<Span> =
+                    gold.iter().copied().filter(|s| !ps.contains(s)).collect();
+                let pred_only: Vec<Span> =
+                    pred.iter().copied().filter(|s| !gs.contains(s)).collect();
+                out.push(format!(
+                    "gold [{}] pred [{}]",
+                    show(&gold_only),
+                    show(&pred_only)
+                ));
             }
         }
     }
@@ -210,7 +243,7 @@ mod tests {
         let prf = boundary_prf(&docs);
         assert_eq!((prf.gold, prf.predicted, prf.correct), (1, 1, 1));
         let tok = token_prf(&docs);
-        assert_eq!(tok.f1, 1.0, "{:?}", token_errors(&docs));
+        assert_eq!(tok.f1, 1.0, "{:?}", token_errors(&docs, Options::default()));
     }
 
     #[test]
@@ -222,9 +255,16 @@ mod tests {
         };
         let prf = boundary_prf(&docs);
         println!("GUM dev sentence boundaries: {prf}");
+        let split = Options {
+            split_hyphens: true,
+        };
         println!("GUM dev tokens: {}", token_prf(&docs));
+        println!(
+            "GUM dev tokens, split_hyphens: {}",
+            token_prf_with(&docs, split)
+        );
         maybe_show(boundary_errors(&docs));
-        maybe_show(token_errors(&docs));
+        maybe_show(token_errors(&docs, split));
         assert!(prf.f1 >= 0.97, "GUM dev boundary F1 {prf}");
     }
 
@@ -238,9 +278,16 @@ mod tests {
         let prf = boundary_prf(&docs);
         let tok = token_prf(&docs);
         println!("EWT dev sentence boundaries: {prf}");
+        let split = Options {
+            split_hyphens: true,
+        };
         println!("EWT dev tokens: {tok}");
+        println!(
+            "EWT dev tokens, split_hyphens: {}",
+            token_prf_with(&docs, split)
+        );
         maybe_show(boundary_errors(&docs));
-        maybe_show(token_errors(&docs));
+        maybe_show(token_errors(&docs, split));
         assert!(prf.f1 >= 0.85, "EWT dev boundary F1 {prf}");
         assert!(tok.f1 >= 0.98, "EWT dev token F1 {tok}");
     }

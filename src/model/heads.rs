@@ -69,7 +69,14 @@ impl Heads {
                 c.n_deprels,
                 Default::default(),
             ),
-            root: p.var("root", &[d], nn::Init::Randn { mean: 0.0, stdev: 0.1 }),
+            root: p.var(
+                "root",
+                &[d],
+                nn::Init::Randn {
+                    mean: 0.0,
+                    stdev: 0.1,
+                },
+            ),
             dropout: c.dropout,
         }
     }
@@ -79,7 +86,11 @@ impl Heads {
         let x = Tensor::cat(&[words, &self.shape_emb.forward(shapes)], -1);
         let x = x.dropout(self.dropout, train);
         let (b, _, d) = x.size3().unwrap();
-        let root = self.root.to_kind(x.kind()).view([1, 1, d]).expand([b, 1, d], true);
+        let root = self
+            .root
+            .to_kind(x.kind())
+            .view([1, 1, d])
+            .expand([b, 1, d], true);
         let with_root = Tensor::cat(&[&root, &x], 1);
         let act = |t: Tensor| t.leaky_relu().dropout(self.dropout, train);
         let dep = act(self.arc_dep.forward(&x));
@@ -101,7 +112,11 @@ impl Heads {
         let (_, _, l) = s.lab_dep.size3().unwrap();
         let idx = heads.unsqueeze(-1).expand([-1, -1, l], true);
         let h = s.lab_head.gather(1, &idx, false);
-        let bil = Tensor::einsum("bwi,rij,bwj->bwr", &[&s.lab_dep, &self.lab_w, &h], None::<i64>);
+        let bil = Tensor::einsum(
+            "bwi,rij,bwj->bwr",
+            &[&s.lab_dep, &self.lab_w, &h],
+            None::<i64>,
+        );
         bil + self.lab_lin.forward(&Tensor::cat(&[&s.lab_dep, &h], -1))
     }
 }

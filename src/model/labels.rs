@@ -122,8 +122,14 @@ mod tests {
 
     #[test]
     fn ner_tags_round_trip() {
-        assert_eq!(ner_decode(ner_index("B-ORG")), Some((EntityType::Org, true)));
-        assert_eq!(ner_decode(ner_index("I-LOC")), Some((EntityType::Loc, false)));
+        assert_eq!(
+            ner_decode(ner_index("B-ORG")),
+            Some((EntityType::Org, true))
+        );
+        assert_eq!(
+            ner_decode(ner_index("I-LOC")),
+            Some((EntityType::Loc, false))
+        );
         assert_eq!(ner_decode(ner_index("B-OTH")), None);
     }
 }

@@ -9,7 +9,11 @@
 pub mod decode;
 pub mod heads;
 pub mod labels;
+pub mod lemma;
 pub mod pieces;
+pub mod tagger;
+
+pub use tagger::Tagger;
 
 use heads::{HeadScores, Heads, HeadsConfig};
 use labels::NER_TAGS;
@@ -167,7 +171,10 @@ impl Model {
                 });
             }
             let missing = vs.load_partial(w)?;
-            let missing: Vec<_> = missing.into_iter().filter(|n| n != WORD_EMBEDDINGS).collect();
+            let missing: Vec<_> = missing
+                .into_iter()
+                .filter(|n| n != WORD_EMBEDDINGS)
+                .collect();
             if !missing.is_empty() {
                 return Err(ModelError::Format {
                     path: w.clone(),
@@ -278,7 +285,10 @@ impl Model {
             .log_softmax(-1, Kind::Float)
             .reshape([-1])
             .try_into()?;
-        let arcs = scores.arcs.to_kind(Kind::Float).log_softmax(-1, Kind::Float);
+        let arcs = scores
+            .arcs
+            .to_kind(Kind::Float)
+            .log_softmax(-1, Kind::Float);
         let (b, w, w1) = arcs.size3()?;
         let arcs: Vec<f32> = arcs.reshape([-1]).try_into()?;
         let (b, w, w1) = (b as usize, w as usize, w1 as usize);
@@ -310,9 +320,7 @@ impl Model {
             .reshape([-1])
             .try_into()?;
         for (s, a) in out.iter_mut().enumerate() {
-            a.deprels = (0..a.heads.len())
-                .map(|i| rels[s * w + i] as u16)
-                .collect();
+            a.deprels = (0..a.heads.len()).map(|i| rels[s * w + i] as u16).collect();
         }
         Ok(out)
     }

@@ -18,3 +18,208 @@ fn titles() -> &'static HashSet<&'static str> {
 pub fn is_title(word: &str) -> bool {
     titles().contains(word)
 }
+
+use crate::document::{Document, Entity};
+use crate::model::labels::EntityType;
+use crate::pipeline::{Stage, StageError};
+
+/// The resolution stage: fills `entity` and `entity_type` of every claim with a speaker/agent.
+pub struct Resolver;
+
+impl Stage for Resolver {
+    fn name(&self) -> &'static str {
+        "resolve"
+    }
+
+    fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        let names = Names::new(doc);
+        let resolved: Vec<Option<(String, EntityType)>> = doc
+            .claims
+            .iter()
+            .map(|c| {
+                let h = c.antecedent.or(c.who_head)?;
+                resolve(doc, &names, h)
+            })
+            .collect();
+        for (c, r) in doc.claims.iter_mut().zip(resolved) {
+            if let Some((name, ty)) = r {
+                c.entity = Some(name);
+                c.entity_type = Some(ty);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every entity's canonical words, for matching partial names to full ones.
+struct Names {
+    /// (entity index, canonical words)
+    words: Vec<Vec<String>>,
+}
+
+impl Names {
+    fn new(doc: &Document) -> Names {
+        Names {
+            words: doc
+                .entities
+                .iter()
+                .map(|e| canonical_words(doc, e))
+                .collect(),
+        }
+    }
+
+    /// The fullest name in the article containing all of `words` (same type).
+    fn fullest(&self, doc: &Document, words: &[String], ty: EntityType) -> Vec<String> {
+        let mut best = words.to_vec();
+        for (i, w) in self.words.iter().enumerate() {
+            if doc.entities[i].ty != ty || w.len() <= best.len() {
+                continue;
+            }
+            if words.iter().all(|x| w.contains(x)) {
+                best = w.clone();
+            }
+        }
+        best
+    }
+}
+
+/// An entity's words without titles, determiners, possessive endings or quoted nicknames.
+fn canonical_words(doc: &Document, e: &Entity) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_quote = false;
+    for i in e.tokens.clone() {
+        let w = doc.word(i);
+        if matches!(w, "\"" | "“" | "”" | "‘" | "’" | "'") {
+            in_quote = !in_quote;
+            continue;
+        }
+        if in_quote || matches!(w, "’s" | "'s" | "’" | "'") {
+            continue;
+        }
+        out.push(w.to_string());
+    }
+    while out.len() > 1 {
+        let first = out[0].trim_end_matches('.').to_lowercase();
+        if first == "the" || (e.ty == EntityType::Per && is_title(&first)) {
+            out.remove(0);
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+fn join(words: &[String]) -> String {
+    let mut s = String::new();
+    for w in words {
+        if !s.is_empty() && w != "-" && !s.ends_with('-') {
+            s.push(' ');
+        }
+        s.push_str(w);
+    }
+    s
+}
+
+const PERSON_PRONOUNS: &[&str] = &["he", "she", "him", "her", "his"];
+const GROUP_PRONOUNS: &[&str] = &["they", "them", "it", "its", "their"];
+
+/// The canonical name and type for the mention headed by token `h`.
+fn resolve(doc: &Document, names: &Names, h: usize) -> Option<(String, EntityType)> {
+    let word = doc.lower(h);
+    if PERSON_PRONOUNS.contains(&word.as_str()) {
+        return antecedent(doc, names, h, |t| t == EntityType::Per);
+    }
+    if GROUP_PRONOUNS.contains(&word.as_str()) {
+        return antecedent(doc, names, h, |t| {
+            t == EntityType::Org || t == EntityType::Loc
+        });
+    }
+    if doc.tokens[h].upos == "PRON" {
+        return None;
+    }
+    let span = crate::attribution::speaker::mention(doc, h);
+    let inside: Vec<usize> = (0..doc.entities.len())
+        .filter(|&i| span.contains(doc.entities[i].span))
+        .collect();
+    let pick = inside
+        .iter()
+        .copied()
+        .find(|&i| doc.entities[i].tokens.contains(&h))
+        .or_else(|| {
+            inside
+                .iter()
+                .copied()
+                .find(|&i| doc.entities[i].ty == EntityType::Per)
+        })
+        .or_else(|| {
+            inside
+                .iter()
+                .copied()
+                .find(|&i| doc.entities[i].ty == EntityType::Org)
+        })
+        .or_else(|| inside.first().copied());
+    if let Some(i) = pick {
+        let e = &doc.entities[i];
+        let full = names.fullest(doc, &names.words[i], e.ty);
+        return Some((join(&full), e.ty));
+    }
+    // `the ministry` after `the Ministry of Health`: the latest organization named with it.
+    if doc.tokens[h].upos == "NOUN" {
+        let w = doc.lower(h);
+        return (0..doc.entities.len())
+            .rev()
+            .filter(|&i| doc.entities[i].span.end <= doc.tokens[h].span.start)
+            .find(|&i| {
+                doc.entities[i].ty == EntityType::Org
+                    && names.words[i].iter().any(|x| x.to_lowercase() == w)
+            })
+            .map(|i| {
+                (
+                    join(&names.fullest(doc, &names.words[i], EntityType::Org)),
+                    EntityType::Org,
+                )
+            });
+    }
+    None
+}
+
+/// The most recent entity before token `h` whose type passes `ok`, preferring subjects of the
+/// last few sentences (the usual antecedent of a subject pronoun in news prose).
+fn antecedent(
+    doc: &Document,
+    names: &Names,
+    h: usize,
+    ok: impl Fn(EntityType) -> bool,
+) -> Option<(String, EntityType)> {
+    let pos = doc.tokens[h].span.start;
+    let sentence = doc.tokens[h].sentence;
+    let candidates: Vec<usize> = (0..doc.entities.len())
+        .filter(|&i| doc.entities[i].span.end <= pos && ok(doc.entities[i].ty))
+        .filter(|&i| doc.tokens[doc.entities[i].tokens.start].sentence + 4 >= sentence)
+        .collect();
+    let is_subject = |i: usize| {
+        doc.entities[i].tokens.clone().any(|t| {
+            let mut cur = t;
+            // climb through the name and appositions to the phrase's relation
+            for _ in 0..4 {
+                let rel = doc.tokens[cur].deprel.as_str();
+                if rel.starts_with("nsubj") {
+                    return true;
+                }
+                match (rel, doc.tokens[cur].head) {
+                    ("flat" | "compound" | "appos" | "flat:name", Some(hh)) => cur = hh,
+                    _ => return false,
+                }
+            }
+            false
+        })
+    };
+    let pick = candidates
+        .iter()
+        .rev()
+        .copied()
+        .find(|&i| is_subject(i))
+        .or_else(|| candidates.last().copied())?;
+    let e = &doc.entities[pick];
+    Some((join(&names.fullest(doc, &names.words[pick], e.ty)), e.ty))
+}

@@ -101,6 +101,18 @@ pub fn abbreviation_class(word: &str) -> Option<AbbrevClass> {
             }
         }
     }
+    // "GEN." and "NO." in all-caps text match "Gen" and "No".
+    if word.chars().count() > 1 && word.chars().all(|c| c.is_uppercase()) {
+        let mut cs = word.chars();
+        let capitalized: String = cs
+            .next()
+            .into_iter()
+            .chain(cs.flat_map(char::to_lowercase))
+            .collect();
+        if let Some(c) = lex.abbrevs.get(capitalized.as_str()) {
+            return Some(*c);
+        }
+    }
     if is_initial(word) || has_internal_periods(word) {
         return Some(AbbrevClass::Ambiguous);
     }
@@ -217,9 +229,8 @@ fn is_headline_line(line: &str, next: &str, longest: usize) -> bool {
 }
 
 fn ends_with_final_punct(s: &str) -> bool {
-    s.trim_end().ends_with([
-        '.', '!', '?', ':', ';', '"', '”', '’', '\'', '…', ',', '»',
-    ])
+    s.trim_end()
+        .ends_with(['.', '!', '?', ':', ';', '"', '”', '’', '\'', '…', ',', '»'])
 }
 
 /// Words that stay lowercase in title case.
@@ -335,8 +346,15 @@ fn boundary_at(chars: &[(usize, char)], i: usize, text: &str) -> Option<(usize, 
     }
     // A bracketed citation after the period ("... in 1805. [6] An undistinguished ...")
     // belongs to the sentence it cites.
-    if let Some(close) = citation_end(chars, next) {
-        if close < n && chars[close].1.is_whitespace() {
+    // A bare number after an abbreviation is its argument ("No. 10 Downing"), not a footnote.
+    let after_abbrev =
+        j - i == 1 && c == '.' && abbreviation_class(word_before(chars, i, text)).is_some();
+    let footnote = || footnote_end(chars, next).filter(|_| !after_abbrev);
+    if let Some(close) = citation_end(chars, next).or_else(footnote) {
+        if close >= n {
+            return None;
+        }
+        if chars[close].1.is_whitespace() {
             end = close;
             next = skip_ws(chars, close);
             if next >= n {
@@ -355,12 +373,19 @@ fn boundary_at(chars: &[(usize, char)], i: usize, text: &str) -> Option<(usize, 
     let opened = f > next;
     let after_opener = opened && !fc.is_lowercase() && !fc.is_whitespace();
     if !(fc.is_uppercase() || fc.is_numeric() || after_opener) {
-        return None;
+        // Informal text starts sentences in lowercase ("where did you grow up? india?"); only
+        // trust that after a bare "?"/"!" or a period after an ordinary word, never after a
+        // closing quote ("'Stop!' she said") or an abbreviation.
+        if !(fc.is_lowercase() && !opened && end == j && lowercase_start_ok(chars, i, j, text)) {
+            return None;
+        }
+        return Some((end, next));
     }
     if j - i == 1 && c == '.' {
         let word = word_before(chars, i, text);
         let next_word = word_at(chars, f, text);
-        if !period_ends_sentence(word, next_word, fc, opened) {
+        let opened_quote = opened && !matches!(chars[next].1, '(' | '[' | '{');
+        if !period_ends_sentence(word, next_word, fc, opened_quote) {
             return None;
         }
     }
@@ -391,8 +416,26 @@ fn dash_boundary(chars: &[(usize, char)], i: usize, text: &str) -> Option<(usize
 fn is_dash_restart(w: &str) -> bool {
     matches!(
         w,
-        "I" | "I'm" | "Yes" | "Yeah" | "No" | "Oh" | "Okay" | "OK" | "So" | "Do" | "Did" | "This"
-            | "That's" | "See" | "Well" | "What" | "Why" | "How" | "Is" | "Are" | "Can"
+        "I" | "I'm"
+            | "Yes"
+            | "Yeah"
+            | "No"
+            | "Oh"
+            | "Okay"
+            | "OK"
+            | "So"
+            | "Do"
+            | "Did"
+            | "This"
+            | "That's"
+            | "See"
+            | "Well"
+            | "What"
+            | "Why"
+            | "How"
+            | "Is"
+            | "Are"
+            | "Can"
     ) || (w.len() <= 3 && w.ends_with('-'))
 }
 
@@ -422,6 +465,36 @@ fn citation_end(chars: &[(usize, char)], k: usize) -> Option<usize> {
     None
 }
 
+/// Whether a sentence may end at the terminal run `chars[i..j]` although the next word is
+/// lowercase.
+fn lowercase_start_ok(chars: &[(usize, char)], i: usize, j: usize, text: &str) -> bool {
+    if chars[i..j].iter().any(|c| matches!(c.1, '?' | '!')) {
+        return true;
+    }
+    if j - i != 1 || chars[i].1 != '.' {
+        return false;
+    }
+    let word = word_before(chars, i, text);
+    word.chars().count() >= 2
+        && word.chars().all(char::is_alphabetic)
+        && abbreviation_class(word).is_none()
+}
+
+/// A footnote number after a sentence ("... minority rights. 4 Even though"): one or two
+/// digits followed by whitespace and a capital letter; returns the index after the number.
+fn footnote_end(chars: &[(usize, char)], k: usize) -> Option<usize> {
+    let mut m = k;
+    while m < chars.len() && chars[m].1.is_ascii_digit() && m - k < 3 {
+        m += 1;
+    }
+    let digits = m - k;
+    let after = skip_ws(chars, m);
+    let ok = (1..=2).contains(&digits)
+        && after > m
+        && chars.get(after).is_some_and(|c| c.1.is_uppercase());
+    ok.then_some(m)
+}
+
 /// The whitespace-delimited word ending just before char `i`, without leading openers.
 fn word_before<'t>(chars: &[(usize, char)], i: usize, text: &'t str) -> &'t str {
     let mut b = i;
@@ -440,11 +513,14 @@ fn word_before<'t>(chars: &[(usize, char)], i: usize, text: &'t str) -> &'t str 
 /// The word (letters, digits, apostrophes, hyphens) starting at char `f`.
 fn word_at<'t>(chars: &[(usize, char)], f: usize, text: &'t str) -> &'t str {
     let mut e = f;
-    while e < chars.len() && (chars[e].1.is_alphanumeric() || matches!(chars[e].1, '\'' | '’' | '-'))
+    while e < chars.len()
+        && (chars[e].1.is_alphanumeric() || matches!(chars[e].1, '\'' | '’' | '-'))
     {
         e += 1;
     }
-    let end = chars.get(e).map_or_else(|| chars[e - 1].0 + chars[e - 1].1.len_utf8(), |c| c.0);
+    let end = chars
+        .get(e)
+        .map_or_else(|| chars[e - 1].0 + chars[e - 1].1.len_utf8(), |c| c.0);
     if e == f {
         return "";
     }
@@ -453,15 +529,48 @@ fn word_at<'t>(chars: &[(usize, char)], f: usize, text: &'t str) -> &'t str {
 
 /// Whether a single period after `word` ends the sentence, given the next word and its
 /// first char (already known to be a capital, digit or after an opening quote).
-fn period_ends_sentence(word: &str, next_word: &str, first: char, opened: bool) -> bool {
+fn period_ends_sentence(word: &str, next_word: &str, first: char, opened_quote: bool) -> bool {
     if !word.ends_with(|c: char| c.is_alphabetic()) {
         return true;
     }
     match abbreviation_class(word) {
         Some(AbbrevClass::Title) => false,
         Some(AbbrevClass::Numeric) => !first.is_numeric(),
-        Some(AbbrevClass::Ambiguous) => opened || is_sentence_starter(next_word),
+        // A quote may open the next sentence ("the U.S. \"We ..."); a bracket rarely does
+        // ("Inc. (713) 235-1972").
+        Some(AbbrevClass::Ambiguous) => opened_quote || is_sentence_starter(next_word),
         None => true,
+    }
+}
+
+/// The segmentation stage: fills the document's paragraphs and sentences.
+pub struct Segmenter;
+
+impl crate::pipeline::Stage for Segmenter {
+    fn name(&self) -> &'static str {
+        "segment"
+    }
+
+    fn process(
+        &self,
+        doc: &mut crate::document::Document,
+    ) -> Result<(), crate::pipeline::StageError> {
+        doc.paragraphs = paragraphs(&doc.text)
+            .into_iter()
+            .map(|p| crate::document::Paragraph {
+                span: p.span,
+                headline: p.headline,
+            })
+            .collect();
+        doc.sentences = sentences(&doc.text)
+            .into_iter()
+            .map(|s| crate::document::Sentence {
+                span: s.span,
+                paragraph: s.paragraph,
+                tokens: 0..0,
+            })
+            .collect();
+        Ok(())
     }
 }
 
@@ -562,7 +671,10 @@ mod tests {
     fn paragraphs_and_headlines() {
         let text = "Ukraine Proposes Direct Zelensky-Putin Summit\n\nBody one.\nStill body one.\n \t\nBody two.";
         let ps = paragraphs(text);
-        let got: Vec<(&str, bool)> = ps.iter().map(|p| (p.span.slice(text), p.headline)).collect();
+        let got: Vec<(&str, bool)> = ps
+            .iter()
+            .map(|p| (p.span.slice(text), p.headline))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -572,7 +684,10 @@ mod tests {
             ]
         );
         let sents = sentences(text);
-        assert_eq!(sents.iter().map(|s| s.paragraph).collect::<Vec<_>>(), vec![0, 1, 1, 2]);
+        assert_eq!(
+            sents.iter().map(|s| s.paragraph).collect::<Vec<_>>(),
+            vec![0, 1, 1, 2]
+        );
     }
 
     #[test]
@@ -596,7 +711,10 @@ mod tests {
             let t = s.span.slice(&text);
             assert!(!t.starts_with("and involving"), "split after U.S.: {t:?}");
             assert!(!t.ends_with("U.S."), "split after U.S.: {t:?}");
-            assert!(!t.starts_with("sanctions") && !t.starts_with("response"), "{t:?}");
+            assert!(
+                !t.starts_with("sanctions") && !t.starts_with("response"),
+                "{t:?}"
+            );
         }
         if text.contains("Umerov, who stressed") {
             assert_eq!(sents.len(), 14, "{:#?}", sentence_texts(&text));
@@ -607,8 +725,26 @@ mod tests {
     fn never_panics_and_spans_are_valid() {
         let long = "word ".repeat(20_000) + "end.";
         let inputs = [
-            "", " ", "\n\n\n", ".", "...", "“", "”.", "a.\u{201d}", "\r\n\r\n", "U.S.", "[1] [",
-            "— — —", "x —", "?\n!", "Mr.", "No. ", "«»", "\"\"\"", "[12", "a\u{301}. B\u{301}.",
+            "",
+            " ",
+            "\n\n\n",
+            ".",
+            "...",
+            "“",
+            "”.",
+            "a.\u{201d}",
+            "\r\n\r\n",
+            "U.S.",
+            "[1] [",
+            "— — —",
+            "x —",
+            "?\n!",
+            "Mr.",
+            "No. ",
+            "«»",
+            "\"\"\"",
+            "[12",
+            "a\u{301}. B\u{301}.",
             &long,
         ];
         for text in inputs {

@@ -17,15 +17,28 @@ use crate::segment::{abbreviation_class, AbbrevClass};
 use crate::span::Span;
 use std::sync::OnceLock;
 
-/// The tokens of `text[span]`, as absolute byte spans. An invalid span yields no tokens.
+/// Tokenizer options.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Split hyphenated compounds at the hyphen (`grass - roots`) as current UD EWT and GUM do,
+    /// except after lexical prefixes (`non-avian`, `e-mail`, `re-elected`, from
+    /// `tokenize/hyphen_prefixes.txt`) and between digits (`713-853-3989`). Off by default:
+    /// compounds stay one token (`U.S.-proposed`, `1,000-for-1,000`).
+    pub split_hyphens: bool,
+}
+
+/// The tokens of `text[span]`, as absolute byte spans, with default `Options`.
+/// An invalid span (out of range, or not on char boundaries) yields no tokens.
 pub fn tokenize(text: &str, span: Span) -> Vec<Span> {
+    tokenize_with(text, span, Options::default())
+}
+
+/// The tokens of `text[span]`, as absolute byte spans, with the given options.
+pub fn tokenize_with(text: &str, span: Span, opts: Options) -> Vec<Span> {
     let Some(s) = text.get(span.start..span.end) else {
         return Vec::new();
     };
-    let cs: Vec<(usize, char)> = s
-        .char_indices()
-        .map(|(i, c)| (i + span.start, c))
-        .collect();
+    let cs: Vec<(usize, char)> = s.char_indices().map(|(i, c)| (i + span.start, c)).collect();
     let n = cs.len();
     let mut toks: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
@@ -43,7 +56,7 @@ pub fn tokenize(text: &str, span: Span) -> Vec<Span> {
             k += 1;
         }
         let next = cs.get(k).map(|c| c.1);
-        chunk(text, &cs, i, j, next, &mut toks);
+        chunk(text, &cs, (i, j), next, opts, &mut toks);
         i = j;
     }
     let off = |k: usize| if k < n { cs[k].0 } else { span.end };
@@ -63,9 +76,21 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// Tokenizes the whitespace-free chunk `cs[a..b]`; `next` is the first char after it.
-fn chunk(text: &str, cs: &[(usize, char)], a: usize, b: usize, next: Option<char>, out: &mut Vec<(usize, usize)>) {
+fn chunk(
+    text: &str,
+    cs: &[(usize, char)],
+    (a, b): (usize, usize),
+    next: Option<char>,
+    opts: Options,
+    out: &mut Vec<(usize, usize)>,
+) {
     let mut u = a;
-    while u < b && matches!(cs[u].1, '"' | '\'' | '“' | '‘' | '(' | '[' | '{' | '<' | '«') {
+    while u < b
+        && matches!(
+            cs[u].1,
+            '"' | '\'' | '“' | '‘' | '(' | '[' | '{' | '<' | '«'
+        )
+    {
         u += 1;
     }
     if u < b && is_url_like(text, cs, u, b) {
@@ -77,15 +102,19 @@ fn chunk(text: &str, cs: &[(usize, char)], a: usize, b: usize, next: Option<char
             e -= 1;
         }
         out.push((u, e));
-        general(text, cs, e, b, next, out);
+        general(text, cs, (e, b), next, opts, out);
         return;
     }
-    general(text, cs, a, b, next, out);
+    general(text, cs, (a, b), next, opts, out);
 }
 
 /// `http://…`, `www.…`, `…://…`, or an e-mail address `x@y.z`.
 fn is_url_like(text: &str, cs: &[(usize, char)], u: usize, b: usize) -> bool {
-    let end = if b < cs.len() { cs[b].0 } else { cs[b - 1].0 + cs[b - 1].1.len_utf8() };
+    let end = if b < cs.len() {
+        cs[b].0
+    } else {
+        cs[b - 1].0 + cs[b - 1].1.len_utf8()
+    };
     let s = &text[cs[u].0..end];
     let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
     if lower.starts_with("www.") || s.contains("://") {
@@ -94,17 +123,25 @@ fn is_url_like(text: &str, cs: &[(usize, char)], u: usize, b: usize) -> bool {
     if let Some(at) = s.find('@') {
         let (user, host) = (&s[..at], &s[at + 1..]);
         return user.chars().any(is_word_char)
-            && host
-                .split_once('.')
-                .is_some_and(|(h, tld)| !h.is_empty() && tld.starts_with(|c: char| c.is_alphabetic()));
+            && host.split_once('.').is_some_and(|(h, tld)| {
+                !h.is_empty() && tld.starts_with(|c: char| c.is_alphabetic())
+            });
     }
     false
 }
 
 /// Whether the non-word char at `q` joins the word chars around it into one token.
 /// Returns how many chars it spans (0 = no join).
-fn joiner_len(cs: &[(usize, char)], q: usize, b: usize) -> usize {
+fn joiner_len(
+    text: &str,
+    cs: &[(usize, char)],
+    (p, q, b): (usize, usize, usize),
+    opts: Options,
+) -> usize {
     let prev = cs[q - 1].1;
+    if opts.split_hyphens && cs[q].1 == '-' && !hyphen_joins(text, cs, p, q, b) {
+        return 0;
+    }
     let at = |k: usize| if k < b { Some(cs[k].1) } else { None };
     let next_word = at(q + 1).is_some_and(is_word_char);
     let digits = prev.is_numeric() && at(q + 1).is_some_and(char::is_numeric);
@@ -118,6 +155,33 @@ fn joiner_len(cs: &[(usize, char)], q: usize, b: usize) -> usize {
         '&' if prev.is_uppercase() && at(q + 1).is_some_and(char::is_uppercase) => 1,
         _ => 0,
     }
+}
+
+/// With `split_hyphens`: whether the hyphen at `q` (inside the word starting at `p`) still
+/// joins, i.e. follows a lexical prefix or sits between digits.
+fn hyphen_joins(text: &str, cs: &[(usize, char)], p: usize, q: usize, b: usize) -> bool {
+    if cs[q - 1].1.is_numeric() && q + 1 < b && cs[q + 1].1.is_numeric() {
+        return true;
+    }
+    // The part before the hyphen: back to the previous hyphen or the word start.
+    let mut s = q;
+    while s > p && cs[s - 1].1 != '-' {
+        s -= 1;
+    }
+    let left = text[cs[s].0..cs[q].0].to_lowercase();
+    hyphen_prefixes().iter().any(|x| *x == left)
+}
+
+/// Prefixes after which UD English keeps the hyphen inside the word (`hyphen_prefixes.txt`).
+fn hyphen_prefixes() -> &'static [&'static str] {
+    static P: OnceLock<Vec<&'static str>> = OnceLock::new();
+    P.get_or_init(|| {
+        include_str!("hyphen_prefixes.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
 }
 
 /// Split words from `tokenize/contractions.txt`: lowercase word and length of its first part.
@@ -137,7 +201,14 @@ fn contractions() -> &'static [(String, usize)] {
 }
 
 /// Scans `cs[p..b]` (no whitespace) into tokens.
-fn general(text: &str, cs: &[(usize, char)], mut p: usize, b: usize, next: Option<char>, out: &mut Vec<(usize, usize)>) {
+fn general(
+    text: &str,
+    cs: &[(usize, char)],
+    (mut p, b): (usize, usize),
+    next: Option<char>,
+    opts: Options,
+    out: &mut Vec<(usize, usize)>,
+) {
     let chunk_start = p;
     let at = |k: usize| if k < b { Some(cs[k].1) } else { None };
     while p < b {
@@ -153,11 +224,17 @@ fn general(text: &str, cs: &[(usize, char)], mut p: usize, b: usize, next: Optio
                 if is_word_char(cs[q].1) {
                     q += 1;
                 } else {
-                    match joiner_len(cs, q, b) {
+                    match joiner_len(text, cs, (p, q, b), opts) {
                         0 => break,
                         j => q += j,
                     }
                 }
+            }
+            // A cut-off word keeps its hyphen ("re-", "kn-") as in transcribed speech.
+            if at(q) == Some('-') && q + 1 == b {
+                out.push((p, q + 1));
+                p = q + 1;
+                continue;
             }
             // An abbreviation keeps its period ("U.S.", "Mr.", "No." before a number).
             if at(q) == Some('.') && at(q + 1) != Some('.') {
@@ -182,15 +259,21 @@ fn general(text: &str, cs: &[(usize, char)], mut p: usize, b: usize, next: Optio
         }
         let mut q = p + 1;
         match c {
-            // "...", "--", "!!!", "?!": one token per run.
-            '.' | '-' | '!' | '?' => {
-                let same = |x: char| if c == '!' || c == '?' { x == '!' || x == '?' } else { x == c };
-                while q < b && same(cs[q].1) {
+            // "...", "?!", "..?": one token per run of final punctuation.
+            '.' | '!' | '?' => {
+                while q < b && matches!(cs[q].1, '.' | '!' | '?') {
                     q += 1;
                 }
             }
-            // Emoticons: ":)", ":-(", ";P", "=D".
-            ':' | ';' | '=' => {
+            // "--", "$$$", "****", "<<", "==": one token per run of the same symbol.
+            '-' | '$' | '*' | '+' | '=' | '<' | '>' | '~' | '#' | '_' | '^' | '|' | '&' | '@'
+            | '%' | '/' | '\\' => {
+                while q < b && cs[q].1 == c {
+                    q += 1;
+                }
+            }
+            // Emoticons: ":)", ":-(", ";P".
+            ':' | ';' => {
                 let mut e = q;
                 if at(e) == Some('-') {
                     e += 1;
@@ -247,14 +330,21 @@ fn push_word(text: &str, cs: &[(usize, char)], p: usize, q: usize, out: &mut Vec
     }
     if len > 3
         && is_apostrophe(cs[q - 3].1)
-        && matches!((lower(q - 2), lower(q - 1)), ('r', 'e') | ('v', 'e') | ('l', 'l'))
+        && matches!(
+            (lower(q - 2), lower(q - 1)),
+            ('r', 'e') | ('v', 'e') | ('l', 'l')
+        )
     {
         out.push((p, q - 3));
         out.push((q - 3, q));
         return;
     }
     if len <= 6 {
-        let end = if q < cs.len() { cs[q].0 } else { cs[q - 1].0 + cs[q - 1].1.len_utf8() };
+        let end = if q < cs.len() {
+            cs[q].0
+        } else {
+            cs[q - 1].0 + cs[q - 1].1.len_utf8()
+        };
         let w = text[cs[p].0..end].to_lowercase();
         if let Some((_, first)) = contractions().iter().find(|(c, _)| *c == w) {
             // Contractions are ASCII, so a byte length is a char count.
@@ -264,6 +354,39 @@ fn push_word(text: &str, cs: &[(usize, char)], p: usize, q: usize, out: &mut Vec
         }
     }
     out.push((p, q));
+}
+
+/// The tokenization stage: fills the document's tokens and each sentence's token range.
+pub struct WordTokenizer;
+
+impl crate::pipeline::Stage for WordTokenizer {
+    fn name(&self) -> &'static str {
+        "tokenize"
+    }
+
+    fn process(
+        &self,
+        doc: &mut crate::document::Document,
+    ) -> Result<(), crate::pipeline::StageError> {
+        let mut tokens = Vec::new();
+        for (si, s) in doc.sentences.iter_mut().enumerate() {
+            let start = tokens.len();
+            for span in tokenize(&doc.text, s.span) {
+                tokens.push(crate::document::Token {
+                    span,
+                    sentence: si,
+                    upos: "X",
+                    lemma: String::new(),
+                    head: None,
+                    deprel: String::new(),
+                });
+            }
+            s.tokens = start..tokens.len();
+        }
+        doc.tokens = tokens;
+        doc.index_tree();
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -284,30 +407,105 @@ mod tests {
             ("   ", &[]),
             (
                 "Ukraine’s Defense Minister, Rustem Umerov, has announced that...",
-                &["Ukraine", "’s", "Defense", "Minister", ",", "Rustem", "Umerov", ",", "has", "announced", "that", "..."],
+                &[
+                    "Ukraine",
+                    "’s",
+                    "Defense",
+                    "Minister",
+                    ",",
+                    "Rustem",
+                    "Umerov",
+                    ",",
+                    "has",
+                    "announced",
+                    "that",
+                    "...",
+                ],
             ),
-            ("I don't know, can't say, won't go.", &["I", "do", "n't", "know", ",", "ca", "n't", "say", ",", "wo", "n't", "go", "."]),
-            ("They’re here; we'll see, I'm sure he'd've", &["They", "’re", "here", ";", "we", "'ll", "see", ",", "I", "'m", "sure", "he'd", "'ve"]),
+            (
+                "I don't know, can't say, won't go.",
+                &[
+                    "I", "do", "n't", "know", ",", "ca", "n't", "say", ",", "wo", "n't", "go", ".",
+                ],
+            ),
+            (
+                "They’re here; we'll see, I'm sure he'd've",
+                &[
+                    "They", "’re", "here", ";", "we", "'ll", "see", ",", "I", "'m", "sure", "he'd",
+                    "'ve",
+                ],
+            ),
             (
                 "a 1,000-for-1,000 swap, U.S.-proposed terms",
-                &["a", "1,000-for-1,000", "swap", ",", "U.S.-proposed", "terms"],
+                &[
+                    "a",
+                    "1,000-for-1,000",
+                    "swap",
+                    ",",
+                    "U.S.-proposed",
+                    "terms",
+                ],
             ),
-            ("Send an e-mail to the U.S. embassy.", &["Send", "an", "e-mail", "to", "the", "U.S.", "embassy", "."]),
-            ("It costs $100, up 10% from 3.5.", &["It", "costs", "$", "100", ",", "up", "10", "%", "from", "3.5", "."]),
+            (
+                "Send an e-mail to the U.S. embassy.",
+                &["Send", "an", "e-mail", "to", "the", "U.S.", "embassy", "."],
+            ),
+            (
+                "It costs $100, up 10% from 3.5.",
+                &[
+                    "It", "costs", "$", "100", ",", "up", "10", "%", "from", "3.5", ".",
+                ],
+            ),
             (
                 "See https://example.com/a?b=1&c=2. Or mail john.doe@example.org!",
-                &["See", "https://example.com/a?b=1&c=2", ".", "Or", "mail", "john.doe@example.org", "!"],
+                &[
+                    "See",
+                    "https://example.com/a?b=1&c=2",
+                    ".",
+                    "Or",
+                    "mail",
+                    "john.doe@example.org",
+                    "!",
+                ],
             ),
             (
                 "He said \"no\" -- and “yes” — then ‘maybe’.",
-                &["He", "said", "\"", "no", "\"", "--", "and", "“", "yes", "”", "—", "then", "‘", "maybe", "’", "."],
+                &[
+                    "He", "said", "\"", "no", "\"", "--", "and", "“", "yes", "”", "—", "then", "‘",
+                    "maybe", "’", ".",
+                ],
             ),
             ("«Non», dit-il…", &["«", "Non", "»", ",", "dit-il", "…"]),
-            ("Mr. Smith met Dr. Jones at No. 10 on Jan. 5", &["Mr.", "Smith", "met", "Dr.", "Jones", "at", "No.", "10", "on", "Jan.", "5"]),
+            (
+                "Mr. Smith met Dr. Jones at No. 10 on Jan. 5",
+                &[
+                    "Mr.", "Smith", "met", "Dr.", "Jones", "at", "No.", "10", "on", "Jan.", "5",
+                ],
+            ),
             ("No. I said no.", &["No", ".", "I", "said", "no", "."]),
-            ("I cannot, gonna try (really)!?", &["I", "can", "not", ",", "gon", "na", "try", "(", "really", ")", "!?"]),
-            ("Great :) see you at 10:30 on 08/16/2000", &["Great", ":)", "see", "you", "at", "10:30", "on", "08/16/2000"]),
-            ("the Americans' plan and AT&T's", &["the", "Americans", "'", "plan", "and", "AT&T", "'s"]),
+            (
+                "I cannot, gonna try (really)!?",
+                &[
+                    "I", "can", "not", ",", "gon", "na", "try", "(", "really", ")", "!?",
+                ],
+            ),
+            (
+                "Great :) see you at 10:30 on 08/16/2000",
+                &[
+                    "Great",
+                    ":)",
+                    "see",
+                    "you",
+                    "at",
+                    "10:30",
+                    "on",
+                    "08/16/2000",
+                ],
+            ),
+            (
+                "the Americans' plan and AT&T's",
+                &["the", "Americans", "'", "plan", "and", "AT&T", "'s"],
+            ),
             ("[1]–[11]", &["[", "1", "]", "–", "[", "11", "]"]),
             ("café naïve", &["café", "naïve"]),
             ("'''", &["'", "'", "'"]),
@@ -334,8 +532,29 @@ mod tests {
     fn never_panics_and_covers_all_non_whitespace() {
         let long = "a".repeat(50_000) + "'s";
         let inputs = [
-            "'", "’s", "n't", "...", "-", "--5", "-5", "@", "#", "a@b", "x@y.", "http://", "www.",
-            ":", ":-", "$$$", "U.S.'s", "\r\n", "a\u{301}b", "1,", ",1", "e.g.,", &long,
+            "'",
+            "’s",
+            "n't",
+            "...",
+            "-",
+            "--5",
+            "-5",
+            "@",
+            "#",
+            "a@b",
+            "x@y.",
+            "http://",
+            "www.",
+            ":",
+            ":-",
+            "$$$",
+            "U.S.'s",
+            "\r\n",
+            "a\u{301}b",
+            "1,",
+            ",1",
+            "e.g.,",
+            &long,
         ];
         for text in inputs {
             let toks = tokenize(text, Span::new(0, text.len()));
@@ -347,7 +566,11 @@ mod tests {
                 covered += t.len();
                 last = t.end;
             }
-            let non_ws: usize = text.chars().filter(|c| !c.is_whitespace()).map(char::len_utf8).sum();
+            let non_ws: usize = text
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .map(char::len_utf8)
+                .sum();
             assert_eq!(covered, non_ws, "{text:?}");
         }
     }

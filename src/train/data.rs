@@ -47,7 +47,10 @@ pub fn read_iob2(path: &Path) -> io::Result<HashMap<String, (Vec<String>, Vec<St
     let mut tags: Vec<String> = Vec::new();
     let mut flush = |id: &mut String, toks: &mut Vec<String>, tags: &mut Vec<String>| {
         if !id.is_empty() && !toks.is_empty() {
-            out.insert(std::mem::take(id), (std::mem::take(toks), std::mem::take(tags)));
+            out.insert(
+                std::mem::take(id),
+                (std::mem::take(toks), std::mem::take(tags)),
+            );
         }
         id.clear();
         toks.clear();
@@ -69,9 +72,7 @@ pub fn read_iob2(path: &Path) -> io::Result<HashMap<String, (Vec<String>, Vec<St
                     _ => "O",
                 };
                 let tag = if let Some(ty) = tag.strip_prefix("I-") {
-                    let prev_ok = tags
-                        .last()
-                        .is_some_and(|p| p.len() > 2 && p[2..] == *ty);
+                    let prev_ok = tags.last().is_some_and(|p| p.len() > 2 && p[2..] == *ty);
                     if prev_ok {
                         tag.to_string()
                     } else {

@@ -37,7 +37,11 @@ fn mentions(s: &Sentence) -> Vec<Mention> {
                 let id = f.next().unwrap_or("").to_string();
                 let etype = f.next().unwrap_or("").to_string();
                 if e < b.len() && b[e] == b')' {
-                    out.push(Mention { start: i, end: i, etype });
+                    out.push(Mention {
+                        start: i,
+                        end: i,
+                        etype,
+                    });
                     k = e + 1;
                 } else {
                     open.push((id, i, etype));
@@ -51,7 +55,11 @@ fn mentions(s: &Sentence) -> Vec<Mention> {
                 let id = &ent[st..k];
                 if let Some(pos) = open.iter().rposition(|(oid, _, _)| oid == id) {
                     let (_, start, etype) = open.remove(pos);
-                    out.push(Mention { start, end: i, etype });
+                    out.push(Mention {
+                        start,
+                        end: i,
+                        etype,
+                    });
                 }
                 if k < b.len() && b[k] == b')' {
                     k += 1;

@@ -184,10 +184,9 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
                 .map(|e| e.ner.as_ref().unwrap_or(&no_ner))
                 .collect();
             let ner = tensor_2d(&ner_v, w, 0);
-            let has_ner = Tensor::from_slice(
-                &exs.iter().map(|e| e.ner.is_some()).collect::<Vec<_>>(),
-            )
-            .unsqueeze(1);
+            let has_ner =
+                Tensor::from_slice(&exs.iter().map(|e| e.ner.is_some()).collect::<Vec<_>>())
+                    .unsqueeze(1);
             let mask = &pb.word_mask;
             let ner_mask = mask.logical_and(&has_ner);
             let loss = masked_ce(&scores.upos, &upos, mask)
@@ -213,13 +212,18 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
             }
         }
         let (ewt, gum) = dev_scores(&model, &dev)?;
-        eprintln!("epoch {epoch} dev ({:.0}s):", started.elapsed().as_secs_f64());
+        eprintln!(
+            "epoch {epoch} dev ({:.0}s):",
+            started.elapsed().as_secs_f64()
+        );
         print_scores("EWT dev", &ewt);
         print_scores("GUM dev", &gum);
         // One figure to pick the best epoch: parsing and NER on both sets count equally.
         let combined = (ewt.las + gum.las + ewt.ner_f1 + gum.ner_f1) / 4.0;
-        history.push(serde_json::json!({"epoch": epoch, "ewt_dev": ewt, "gum_dev": gum,
-            "seconds": started.elapsed().as_secs_f64()}));
+        history.push(
+            serde_json::json!({"epoch": epoch, "ewt_dev": ewt, "gum_dev": gum,
+            "seconds": started.elapsed().as_secs_f64()}),
+        );
         if combined > best {
             best = combined;
             let mut m = model.meta.clone();

@@ -1,0 +1,131 @@
+//! Finding who: the subject of a cue or action verb (inherited through conjoined, participial
+//! and relative clauses) and the mention span as written.
+
+use crate::document::Document;
+use crate::span::Span;
+
+/// Relative pronouns that stand for the noun their clause modifies.
+pub fn is_relative(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "who" | "which" | "that" | "whom"
+    )
+}
+
+/// A subject found for a verb.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Subject {
+    /// Head token of the subject mention.
+    pub head: usize,
+    /// The noun a relative pronoun subject stands for.
+    pub antecedent: Option<usize>,
+}
+
+/// The subject of verb `v`: its own `nsubj`, else the subject of the clause it is conjoined to
+/// or hangs from as a participle (`..., stating that ...`). Passive subjects are not agents.
+pub fn subject(doc: &Document, v: usize) -> Option<Subject> {
+    let mut cur = v;
+    for _ in 0..6 {
+        if let Some(s) = doc
+            .children_with(cur, "nsubj")
+            .find(|&c| doc.tokens[c].deprel != "nsubj:pass")
+        {
+            let antecedent =
+                if is_relative(doc.word(s)) && doc.tokens[cur].deprel.starts_with("acl") {
+                    doc.tokens[cur].head
+                } else {
+                    None
+                };
+            return Some(Subject {
+                head: s,
+                antecedent,
+            });
+        }
+        if doc.children_with(cur, "nsubj:pass").next().is_some() {
+            return None;
+        }
+        let rel = doc.tokens[cur].deprel.as_str();
+        let head = doc.tokens[cur].head?;
+        let participle = doc.word(cur).to_lowercase().ends_with("ing");
+        match rel {
+            "conj" | "xcomp" => cur = head,
+            "advcl" if participle && doc.children_with(cur, "mark").next().is_none() => cur = head,
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The mention headed by `h` as written: its subtree without relative clauses or other
+/// clauses hanging off it, kept contiguous around `h`, trimmed of edge punctuation.
+pub fn mention(doc: &Document, h: usize) -> Span {
+    let mut keep = vec![h];
+    let mut k = 0;
+    while k < keep.len() {
+        let t = keep[k];
+        for &c in &doc.children[t] {
+            let rel = doc.tokens[c].deprel.as_str();
+            let skip = rel.starts_with("acl")
+                || rel == "advcl"
+                || rel == "parataxis"
+                || rel == "ccomp"
+                || rel == "dep"
+                || (t == h && matches!(rel, "case" | "mark" | "cc"));
+            if !skip {
+                keep.push(c);
+            }
+        }
+        k += 1;
+    }
+    keep.sort_unstable();
+    let pos = keep.binary_search(&h).unwrap_or(0);
+    let (mut l, mut r) = (pos, pos);
+    while l > 0 && keep[l - 1] + 1 == keep[l] {
+        l -= 1;
+    }
+    while r + 1 < keep.len() && keep[r + 1] == keep[r] + 1 {
+        r += 1;
+    }
+    let (mut a, mut b) = (keep[l], keep[r]);
+    let edge_punct = |i: usize| doc.tokens[i].upos == "PUNCT" || doc.word(i) == "-";
+    while a < b && edge_punct(a) {
+        a += 1;
+    }
+    while b > a && edge_punct(b) {
+        b -= 1;
+    }
+    doc.tokens[a].span.cover(doc.tokens[b].span)
+}
+
+/// A token span from `tokens` (sorted) trimmed of edge punctuation, a leading `that`, and
+/// closing words. `None` when nothing is left.
+pub fn content_span(doc: &Document, tokens: &[usize]) -> Option<Span> {
+    let (mut a, mut b) = (*tokens.first()?, *tokens.last()?);
+    let droppable_start = |i: usize| {
+        let w = doc.lower(i);
+        doc.tokens[i].upos == "PUNCT" && !is_open_quote(&w)
+            || w == "that" && doc.tokens[i].deprel == "mark"
+    };
+    while a < b && droppable_start(a) {
+        a += 1;
+    }
+    let droppable_end = |i: usize| {
+        let w = doc.word(i);
+        doc.tokens[i].upos == "PUNCT" && !is_close_quote(w) && !matches!(w, ")" | "?" | "!" | "%")
+    };
+    while b > a && droppable_end(b) {
+        b -= 1;
+    }
+    if droppable_start(a) || droppable_end(b) {
+        return None;
+    }
+    Some(doc.tokens[a].span.cover(doc.tokens[b].span))
+}
+
+fn is_open_quote(w: &str) -> bool {
+    matches!(w, "\"" | "“" | "‘" | "«" | "'")
+}
+
+fn is_close_quote(w: &str) -> bool {
+    matches!(w, "\"" | "”" | "’" | "»" | "'")
+}

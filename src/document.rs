@@ -1,0 +1,195 @@
+//! `Document`: one article and everything the stages found in it. Stages fill it in order:
+//! segment (paragraphs, sentences), tokenize (tokens), model (tags, entities, tree),
+//! attribution + resolve + actions (claims). All spans are byte offsets into `text`.
+
+use crate::model::labels::EntityType;
+use crate::span::Span;
+use std::ops::Range;
+
+/// A paragraph (blank-line separated); a headline line is a paragraph of its own.
+#[derive(Clone, Debug)]
+pub struct Paragraph {
+    pub span: Span,
+    pub headline: bool,
+}
+
+/// A sentence and the range of its tokens in `Document::tokens`.
+#[derive(Clone, Debug)]
+pub struct Sentence {
+    pub span: Span,
+    pub paragraph: usize,
+    pub tokens: Range<usize>,
+}
+
+/// A word with the model's analysis. `head` is a document-level token index.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub span: Span,
+    pub sentence: usize,
+    pub upos: &'static str,
+    pub lemma: String,
+    /// `None` for the root of its sentence.
+    pub head: Option<usize>,
+    pub deprel: String,
+}
+
+/// A named entity found by the NER head.
+#[derive(Clone, Debug)]
+pub struct Entity {
+    pub span: Span,
+    pub tokens: Range<usize>,
+    pub ty: EntityType,
+}
+
+/// What a CSV row says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ClaimKind {
+    DirectQuote,
+    IndirectQuote,
+    MixedQuote,
+    Action,
+}
+
+impl ClaimKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ClaimKind::DirectQuote => "direct_quote",
+            ClaimKind::IndirectQuote => "indirect_quote",
+            ClaimKind::MixedQuote => "mixed_quote",
+            ClaimKind::Action => "action",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ClaimKind> {
+        Some(match s {
+            "direct_quote" => ClaimKind::DirectQuote,
+            "indirect_quote" => ClaimKind::IndirectQuote,
+            "mixed_quote" => ClaimKind::MixedQuote,
+            "action" => ClaimKind::Action,
+            _ => return None,
+        })
+    }
+
+    pub fn is_quote(&self) -> bool {
+        *self != ClaimKind::Action
+    }
+}
+
+/// One attributed claim or action: a CSV row before offsets become characters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Claim {
+    pub sentence: usize,
+    pub kind: ClaimKind,
+    /// The speaker or agent mention as written.
+    pub who: Option<Span>,
+    /// Canonical name after resolution.
+    pub entity: Option<String>,
+    pub entity_type: Option<EntityType>,
+    /// Cue or action words as written (may cover a few words: `has rejected`, `according to`).
+    pub verb: Option<Span>,
+    /// Quote content or action object.
+    pub what: Option<Span>,
+    /// Head token of the `who` mention, for resolution.
+    pub who_head: Option<usize>,
+    /// For a relative pronoun speaker (`X, who stressed ...`): the token it stands for.
+    pub antecedent: Option<usize>,
+    /// Head tokens of the verb and the object, for evaluation against gold trees.
+    pub verb_head: Option<usize>,
+    pub what_head: Option<usize>,
+}
+
+impl Claim {
+    /// Position used to order rows in text order.
+    pub fn anchor(&self) -> usize {
+        [self.what, self.verb, self.who]
+            .iter()
+            .flatten()
+            .map(|s| s.start)
+            .min()
+            .unwrap_or(0)
+    }
+}
+
+/// An article and its analyses.
+#[derive(Clone, Debug, Default)]
+pub struct Document {
+    pub text: String,
+    pub paragraphs: Vec<Paragraph>,
+    pub sentences: Vec<Sentence>,
+    pub tokens: Vec<Token>,
+    pub entities: Vec<Entity>,
+    /// Dependents of each token, in text order (filled with the tree).
+    pub children: Vec<Vec<usize>>,
+    pub claims: Vec<Claim>,
+}
+
+impl Document {
+    pub fn new(text: String) -> Document {
+        Document {
+            text,
+            ..Default::default()
+        }
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        span.slice(&self.text)
+    }
+
+    /// The text of token `i`.
+    pub fn word(&self, i: usize) -> &str {
+        self.tokens[i].span.slice(&self.text)
+    }
+
+    /// Lowercased text of token `i`.
+    pub fn lower(&self, i: usize) -> String {
+        self.word(i).to_lowercase()
+    }
+
+    /// Recomputes `children` from the tokens' heads.
+    pub fn index_tree(&mut self) {
+        self.children = vec![Vec::new(); self.tokens.len()];
+        for (i, t) in self.tokens.iter().enumerate() {
+            if let Some(h) = t.head {
+                self.children[h].push(i);
+            }
+        }
+    }
+
+    /// Token indices of the subtree rooted at `i` (including `i`), sorted.
+    pub fn subtree(&self, i: usize) -> Vec<usize> {
+        let mut out = vec![i];
+        let mut k = 0;
+        while k < out.len() {
+            out.extend(self.children[out[k]].iter().copied());
+            k += 1;
+        }
+        out.sort_unstable();
+        out
+    }
+
+    /// Span from the first to the last of `tokens` (which must not be empty).
+    pub fn cover(&self, tokens: &[usize]) -> Span {
+        let first = tokens.iter().min().copied().unwrap_or(0);
+        let last = tokens.iter().max().copied().unwrap_or(0);
+        self.tokens[first].span.cover(self.tokens[last].span)
+    }
+
+    /// Children of `i` with relation `rel` (exact, or its subtypes when `rel` has no colon).
+    pub fn children_with<'a>(&'a self, i: usize, rel: &'a str) -> impl Iterator<Item = usize> + 'a {
+        self.children[i].iter().copied().filter(move |&c| {
+            let r = self.tokens[c].deprel.as_str();
+            r == rel || (r.starts_with(rel) && r.as_bytes().get(rel.len()) == Some(&b':'))
+        })
+    }
+
+    /// The entity whose tokens include `i`.
+    pub fn entity_at(&self, i: usize) -> Option<&Entity> {
+        self.entities.iter().find(|e| e.tokens.contains(&i))
+    }
+
+    /// The sentence containing byte offset `pos`.
+    pub fn sentence_at(&self, pos: usize) -> Option<usize> {
+        let i = self.sentences.partition_point(|s| s.span.end <= pos);
+        (i < self.sentences.len() && self.sentences[i].span.start <= pos).then_some(i)
+    }
+}

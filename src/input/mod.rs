@@ -1,0 +1,166 @@
+//! Finding articles (files and folders, walked recursively, sorted) and reading them with
+//! clear, per-file errors: empty, binary, not UTF-8, too large, unreadable.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One article to process.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Article {
+    /// Path relative to the input folder it was found in (or as given, for a file input).
+    pub name: String,
+    pub path: PathBuf,
+}
+
+/// Why an article could not be read.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(std::io::Error),
+    Empty,
+    Binary,
+    NotUtf8 { byte: usize },
+    TooLarge { bytes: u64, limit: u64 },
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "cannot read: {e}"),
+            ReadError::Empty => write!(f, "empty file (no text)"),
+            ReadError::Binary => write!(f, "binary file (contains NUL bytes), skipped"),
+            ReadError::NotUtf8 { byte } => {
+                write!(f, "not valid UTF-8 (first bad byte at offset {byte})")
+            }
+            ReadError::TooLarge { bytes, limit } => write!(
+                f,
+                "too large: {:.1} MB, over the {:.1} MB limit (--max-mb)",
+                *bytes as f64 / 1e6,
+                *limit as f64 / 1e6
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// Finds articles under `inputs`: files as given, folders walked recursively keeping files whose
+/// extension is in `exts`. Sorted by name within each input, inputs in the order given.
+/// Inputs that don't exist are returned as errors.
+pub fn discover(
+    inputs: &[PathBuf],
+    exts: &[String],
+) -> (Vec<Article>, Vec<(String, std::io::Error)>) {
+    let mut articles = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        match std::fs::metadata(input) {
+            Err(e) => errors.push((input.display().to_string(), e)),
+            Ok(m) if m.is_file() => articles.push(Article {
+                name: input.display().to_string(),
+                path: input.clone(),
+            }),
+            Ok(_) => {
+                let mut found = Vec::new();
+                for entry in walkdir::WalkDir::new(input).follow_links(true) {
+                    match entry {
+                        Err(e) => {
+                            let p = e
+                                .path()
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_default();
+                            errors.push((p, std::io::Error::other(e.to_string())));
+                        }
+                        Ok(e) if e.file_type().is_file() => {
+                            let keep =
+                                e.path()
+                                    .extension()
+                                    .and_then(|x| x.to_str())
+                                    .is_some_and(|x| {
+                                        exts.iter().any(|want| want.eq_ignore_ascii_case(x))
+                                    });
+                            if keep {
+                                let rel = e.path().strip_prefix(input).unwrap_or(e.path());
+                                found.push(Article {
+                                    name: rel.to_string_lossy().replace('\\', "/"),
+                                    path: e.path().to_path_buf(),
+                                });
+                            }
+                        }
+                        Ok(_) => {}
+                    }
+                }
+                found.sort();
+                articles.extend(found);
+            }
+        }
+    }
+    (articles, errors)
+}
+
+/// Reads one article as UTF-8 text, refusing files larger than `limit` bytes.
+pub fn read_article(path: &Path, limit: u64) -> Result<String, ReadError> {
+    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge {
+            bytes: meta.len(),
+            limit,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge {
+            bytes: bytes.len() as u64,
+            limit,
+        });
+    }
+    if bytes.contains(&0) {
+        return Err(ReadError::Binary);
+    }
+    let text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
+        byte: e.utf8_error().valid_up_to(),
+    })?;
+    if text
+        .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .is_empty()
+    {
+        return Err(ReadError::Empty);
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn read_errors_name_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        let cases: [(&str, &[u8], &str); 4] = [
+            ("empty.txt", b"  \n", "empty"),
+            ("bin.txt", b"ab\0cd", "binary"),
+            ("latin1.txt", b"caf\xe9", "UTF-8"),
+            ("big.txt", &[b'a'; 2000], "too large"),
+        ];
+        for (name, bytes, want) in cases {
+            let p = dir.path().join(name);
+            std::fs::write(&p, bytes).unwrap();
+            let err = read_article(&p, 1000).unwrap_err().to_string();
+            assert!(err.contains(want), "{name}: {err}");
+        }
+        let err = read_article(&dir.path().join("missing.txt"), 1000).unwrap_err();
+        assert!(err.to_string().contains("cannot read"));
+    }
+
+    #[test]
+    fn discover_walks_sorted_and_filters() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("sub")).unwrap();
+        for f in ["b.txt", "a.txt", "sub/c.txt", "x.md"] {
+            std::fs::write(dir.path().join(f), "x").unwrap();
+        }
+        let (arts, errs) = discover(&[dir.path().to_path_buf()], &["txt".into()]);
+        assert!(errs.is_empty());
+        let names: Vec<_> = arts.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["a.txt", "b.txt", "sub/c.txt"]);
+    }
+}

@@ -1,0 +1,180 @@
+//! Rule-based lemmas: irregular forms from a data file, then suffix rules by part of speech.
+//! Good enough for cue-lexicon lookups (`said` -> `say`, `stressed` -> `stress`).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+fn irregular() -> &'static HashMap<String, String> {
+    static M: OnceLock<HashMap<String, String>> = OnceLock::new();
+    M.get_or_init(|| {
+        let mut m = HashMap::new();
+        for line in include_str!("irregular_verbs.txt").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let mut forms = line.split_whitespace();
+            let base = forms.next().unwrap().to_string();
+            for f in forms {
+                m.entry(f.to_string()).or_insert_with(|| base.clone());
+            }
+        }
+        m
+    })
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// Undoes `-ed`/`-ing`: `stressed` -> `stress`, `stopped` -> `stop`, `argued` -> `argue`.
+fn strip_verb_suffix(w: &str, suffix: &str) -> String {
+    let stem = &w[..w.len() - suffix.len()];
+    let b = stem.as_bytes();
+    let n = b.len();
+    if n < 2 {
+        return w.to_string();
+    }
+    if suffix == "ed" && stem.ends_with('i') {
+        return format!("{}y", &stem[..n - 1]); // denied -> deny
+    }
+    if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'f') {
+        return stem[..n - 1].to_string(); // stopped -> stop (but stressed, called)
+    }
+    // argued -> argue, noted -> note, rejected stays reject: add e after consonant+vowel-less
+    // endings that need it
+    let needs_e = stem.ends_with("u")
+        || stem.ends_with("at")
+        || stem.ends_with("ot")
+        || stem.ends_with("iz")
+        || stem.ends_with("is") && !stem.ends_with("iss")
+        || stem.ends_with("us") && !stem.ends_with("uss")
+        || stem.ends_with("rg")
+        || stem.ends_with("ng") && suffix == "ed" && !stem.ends_with("ing")
+        || stem.ends_with("iv")
+        || stem.ends_with("uc")
+        || stem.ends_with("ir")
+        || stem.ends_with("or") && !stem.ends_with("oor")
+        || stem.ends_with("ur") && !stem.ends_with("our")
+        || stem.ends_with("c") && !stem.ends_with("ic")
+        || stem.ends_with("v")
+        || stem.ends_with("ud")
+        || stem.ends_with("id") && !stem.ends_with("aid")
+        || stem.ends_with("as") && !stem.ends_with("ass")
+        || stem.ends_with("ok")
+        || (n >= 3
+            && b[n - 1] == b'l'
+            && matches!(b[n - 2], b'b' | b'd' | b'g' | b'k' | b'p' | b't' | b'z'))
+        || stem.ends_with("ar") && !stem.ends_with("ear")
+        || (n >= 3
+            && !is_vowel(b[n - 1])
+            && b[n - 1] != b'w'
+            && b[n - 1] != b'x'
+            && b[n - 1] != b'y'
+            && is_vowel(b[n - 2])
+            && !is_vowel(b[n - 3])
+            && matches!(b[n - 1], b'd' | b't' | b'k' | b'p' | b'b' | b'm' | b'z')
+            && (stem.ends_with("ot") || stem.ends_with("at") || stem.ends_with("it")));
+    if needs_e && !stem.ends_with("it") {
+        return format!("{stem}e");
+    }
+    stem.to_string()
+}
+
+/// Lemma of a word given its UPOS tag (lowercased).
+pub fn lemmatize(word: &str, upos: &str) -> String {
+    let w = word.to_lowercase().replace('’', "'");
+    match upos {
+        "VERB" | "AUX" => {
+            if let Some(base) = irregular().get(&w) {
+                return base.clone();
+            }
+            if w.len() > 4 && w.ends_with("ied") {
+                return format!("{}y", &w[..w.len() - 3]);
+            }
+            if w.len() > 3 && w.ends_with("ed") {
+                return strip_verb_suffix(&w, "ed");
+            }
+            if w.len() > 4 && w.ends_with("ing") {
+                return strip_verb_suffix(&w, "ing");
+            }
+            if w.len() > 3 && w.ends_with("ies") {
+                return format!("{}y", &w[..w.len() - 3]);
+            }
+            if w.len() > 3
+                && (w.ends_with("sses")
+                    || w.ends_with("shes")
+                    || w.ends_with("ches")
+                    || w.ends_with("xes")
+                    || w.ends_with("zes"))
+            {
+                return w[..w.len() - 2].to_string();
+            }
+            if w.len() > 2 && w.ends_with('s') && !w.ends_with("ss") {
+                return w[..w.len() - 1].to_string();
+            }
+            w
+        }
+        "NOUN" => {
+            if w.len() > 4 && w.ends_with("ies") {
+                format!("{}y", &w[..w.len() - 3])
+            } else if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && !w.ends_with("us") {
+                w[..w.len() - 1].to_string()
+            } else {
+                w
+            }
+        }
+        "PRON" => match w.as_str() {
+            "him" | "his" => "he".into(),
+            "her" | "hers" => "she".into(),
+            "them" | "their" | "theirs" => "they".into(),
+            "me" | "my" => "i".into(),
+            "us" | "our" => "we".into(),
+            _ => w,
+        },
+        _ => w,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lemmatize;
+
+    #[test]
+    fn verbs() {
+        for (w, l) in [
+            ("said", "say"),
+            ("says", "say"),
+            ("told", "tell"),
+            ("stressed", "stress"),
+            ("emphasized", "emphasize"),
+            ("announced", "announce"),
+            ("argued", "argue"),
+            ("noted", "note"),
+            ("stated", "state"),
+            ("denied", "deny"),
+            ("rejected", "reject"),
+            ("warned", "warn"),
+            ("called", "call"),
+            ("stating", "state"),
+            ("criticized", "criticize"),
+            ("insisted", "insist"),
+            ("added", "add"),
+            ("suggested", "suggest"),
+            ("claimed", "claim"),
+            ("stopped", "stop"),
+            ("grumbled", "grumble"),
+            ("sighed", "sigh"),
+            ("accused", "accuse"),
+            ("explained", "explain"),
+            ("confirmed", "confirm"),
+            ("admitted", "admit"),
+            ("promised", "promise"),
+            ("reported", "report"),
+            ("wrote", "write"),
+            ("has", "have"),
+            ("’s", "be"),
+        ] {
+            assert_eq!(lemmatize(w, "VERB"), l, "{w}");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The model as a pipeline stage: analyses every sentence of a document in one batched call
+//! and writes UPOS, lemmas, the dependency tree and entities into the document.
+
+use super::labels::{ner_decode, UPOS};
+use super::lemma::lemmatize;
+use super::{Model, ModelConfig, ModelError};
+use crate::document::{Document, Entity};
+use crate::pipeline::{Stage, StageError};
+use std::sync::Mutex;
+
+/// Longest sentence parsed in one piece; longer ones are parsed in chunks whose roots are
+/// attached to the first chunk's root (a run-on list or a table row, not prose).
+const MAX_WORDS: usize = 200;
+
+/// The model stage. The model is loaded once; a lock serializes forward passes (libtorch
+/// parallelizes each pass internally) while other threads run the rule stages.
+pub struct Tagger {
+    model: Mutex<Model>,
+}
+
+impl Tagger {
+    pub fn new(config: ModelConfig) -> Result<Tagger, ModelError> {
+        Ok(Tagger {
+            model: Mutex::new(Model::load(config, None)?),
+        })
+    }
+
+    /// Runs `f` with the model (for evaluation commands).
+    pub fn with_model<T>(&self, f: impl FnOnce(&Model) -> T) -> T {
+        let m = self.model.lock().unwrap_or_else(|p| p.into_inner());
+        f(&m)
+    }
+}
+
+impl Stage for Tagger {
+    fn name(&self) -> &'static str {
+        "model"
+    }
+
+    fn process(&self, doc: &mut Document) -> Result<(), StageError> {
+        // chunks: (sentence, first token, token count)
+        let mut chunks: Vec<(usize, usize, usize)> = Vec::new();
+        for (si, s) in doc.sentences.iter().enumerate() {
+            let mut start = s.tokens.start;
+            while start < s.tokens.end {
+                let n = (s.tokens.end - start).min(MAX_WORDS);
+                chunks.push((si, start, n));
+                start += n;
+            }
+        }
+        let words: Vec<Vec<&str>> = chunks
+            .iter()
+            .map(|&(_, start, n)| (start..start + n).map(|i| doc.word(i)).collect())
+            .collect();
+        let analyses = {
+            let model = self.model.lock().unwrap_or_else(|p| p.into_inner());
+            let a = model.analyze(&words)?;
+            let rels: Vec<String> = model.meta.deprels.clone();
+            (a, rels)
+        };
+        let (analyses, rels) = analyses;
+        let mut sentence_root: Vec<Option<usize>> = vec![None; doc.sentences.len()];
+        for (&(si, start, n), a) in chunks.iter().zip(&analyses) {
+            for k in 0..n {
+                let i = start + k;
+                let upos = UPOS.get(a.upos[k] as usize).copied().unwrap_or("X");
+                let head = match a.heads[k] {
+                    0 => None,
+                    h => Some(start + h - 1),
+                };
+                let t = &mut doc.tokens[i];
+                t.upos = upos;
+                t.head = head;
+                t.deprel = rels
+                    .get(a.deprels[k] as usize)
+                    .cloned()
+                    .unwrap_or_else(|| "dep".into());
+                if head.is_none() {
+                    t.deprel = "root".into();
+                    match sentence_root[si] {
+                        None => sentence_root[si] = Some(i),
+                        Some(r) => {
+                            t.head = Some(r);
+                            t.deprel = "parataxis".into();
+                        }
+                    }
+                }
+            }
+            let mut k = 0;
+            while k < n {
+                match ner_decode(a.ner[k] as usize) {
+                    Some((ty, _)) => {
+                        let mut e = k + 1;
+                        while e < n && ner_decode(a.ner[e] as usize) == Some((ty, false)) {
+                            e += 1;
+                        }
+                        let span = doc.tokens[start + k]
+                            .span
+                            .cover(doc.tokens[start + e - 1].span);
+                        doc.entities.push(Entity {
+                            span,
+                            tokens: start + k..start + e,
+                            ty,
+                        });
+                        k = e;
+                    }
+                    None => k += 1,
+                }
+            }
+        }
+        for i in 0..doc.tokens.len() {
+            let lemma = lemmatize(doc.word(i), doc.tokens[i].upos);
+            doc.tokens[i].lemma = lemma;
+        }
+        doc.index_tree();
+        Ok(())
+    }
+}
