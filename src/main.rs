@@ -20,11 +20,18 @@ struct Cli {
     /// Model weights (.safetensors; its .json beside it).
     #[arg(long, global = true, env = "WHOSAID_MODEL")]
     model: Option<PathBuf>,
-    /// Run the model in f32 instead of bf16 (slower, for checking precision).
-    #[arg(long, global = true)]
-    f32: bool,
+    /// Model precision: auto (bf16 where the CPU has avx512_bf16, else f32), f32 or bf16.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    precision: PrecisionArg,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+enum PrecisionArg {
+    Auto,
+    F32,
+    Bf16,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -151,13 +158,15 @@ fn home() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
 }
 
-fn model_config(cli_model: &Option<PathBuf>, f32: bool) -> ModelConfig {
+fn model_config(cli_model: &Option<PathBuf>, precision: PrecisionArg) -> ModelConfig {
     let mut cfg = ModelConfig::default_paths(&home());
     if let Some(m) = cli_model {
         cfg.weights = Some(m.clone());
     }
-    if f32 {
-        cfg.precision = Precision::F32;
+    match precision {
+        PrecisionArg::Auto => {}
+        PrecisionArg::F32 => cfg.precision = Precision::F32,
+        PrecisionArg::Bf16 => cfg.precision = Precision::Bf16,
     }
     cfg
 }
@@ -212,7 +221,9 @@ fn main() -> ExitCode {
 }
 
 fn real_main(cli: Cli) -> Result<ExitCode> {
-    let mcfg = model_config(&cli.model, cli.f32);
+    let mcfg = model_config(&cli.model, cli.precision);
+    // libtorch's own pool, capped so it never oversubscribes the cores (run sets it per --threads)
+    tch::set_num_threads(threads(None) as i32);
     match cli.command {
         Command::Run {
             inputs,

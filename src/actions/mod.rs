@@ -53,11 +53,22 @@ impl Stage for ActionFinder {
             .into_iter()
             .map(|q| q.content)
             .collect();
+        // Complements of cognition verbs (`Investors fear that the bank will fail`) are
+        // thoughts, not narrated events.
+        let thought: Vec<Span> = (0..doc.tokens.len())
+            .filter(|&v| matches!(cue_of(doc, self.lexicon, v), Some((CueClass::Think, _))))
+            .flat_map(|v| doc.children_with(v, "ccomp").collect::<Vec<_>>())
+            .map(|c| doc.cover(&doc.subtree(c)))
+            .collect();
         let mut out = Vec::new();
         for v in 0..doc.tokens.len() {
             if let Some(c) = self.action(doc, v) {
                 let span = doc.tokens[v].span;
-                let in_reported = reported.iter().chain(&quoted).any(|r| r.contains(span));
+                let in_reported = reported
+                    .iter()
+                    .chain(&quoted)
+                    .chain(&thought)
+                    .any(|r| r.contains(span));
                 if in_reported && !self.rules.actions_in_quotes {
                     continue;
                 }
@@ -98,7 +109,12 @@ impl ActionFinder {
                 .or_else(|| t.deprel.starts_with("acl").then_some(t.head).flatten());
             what_head = patient;
             let what = patient.map(|p| {
-                let skip = doc.subtree(v);
+                // a reduced relative (`a process initiated by X`) hangs inside its patient
+                let skip = if t.head == Some(p) {
+                    doc.subtree(v)
+                } else {
+                    Vec::new()
+                };
                 doc.subtree(p)
                     .into_iter()
                     .filter(|x| skip.binary_search(x).is_err())

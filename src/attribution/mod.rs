@@ -123,16 +123,20 @@ fn indirect(doc: &Document, lex: &Lexicon, quotes: &[Quotation], used: &mut [boo
         let Some(what) = content_span(doc, &content) else {
             continue;
         };
-        // Wholly inside one quotation: a direct quote, attributed there.
+        // Inside one quotation, or opening with one (`X said: "..."`): a direct quote,
+        // attributed there. A quotation that starts inside the clause makes it mixed.
+        let outer = |q: &Quotation| q.open.cover(q.close.unwrap_or(q.content));
         if quotes.iter().any(|q| {
-            q.content.contains(what)
-                || what.contains(q.content) && q.content.len() * 10 >= what.len() * 9
+            let o = outer(q);
+            o.contains(what)
+                || (what.start >= o.start && what.start <= q.content.start)
+                || (o.start < what.start && what.start < o.end)
         }) {
             continue;
         }
         let mut kind = ClaimKind::IndirectQuote;
         for (qi, q) in quotes.iter().enumerate() {
-            if what.overlaps(q.content) {
+            if what.contains(outer(q)) || what.overlaps(q.content) {
                 kind = ClaimKind::MixedQuote;
                 used[qi] = true;
             }
@@ -194,8 +198,17 @@ fn verb_cue(doc: &Document, lex: &Lexicon, v: usize) -> Option<Found> {
             || doc.children_with(o, "case").any(|c| doc.lower(c) == "by")
     });
     let has_as = doc.children_with(v, "mark").any(|m| doc.lower(m) == "as");
-    if let (Some(agent), true, Some(head)) = (agent, has_as, doc.tokens[v].head) {
+    // `As Heald told the Post, CLAUSE`: the subject speaks when there is no `by` agent.
+    let as_speaker = agent.or_else(|| subject(doc, v).map(|s| s.head));
+    if let (Some(agent), true, Some(mut head)) = (as_speaker, has_as, doc.tokens[v].head) {
         if doc.tokens[v].deprel.starts_with("advcl") {
+            // climb from a predicate complement to its clause (`remains committed`)
+            while doc.tokens[head].deprel == "xcomp" {
+                match doc.tokens[head].head {
+                    Some(h) => head = h,
+                    None => break,
+                }
+            }
             let skip = doc.subtree(v);
             let content: Vec<usize> = doc
                 .subtree(head)
@@ -208,9 +221,36 @@ fn verb_cue(doc: &Document, lex: &Lexicon, v: usize) -> Option<Found> {
     }
     let subj = subject(doc, v);
     let who = subj.map(|s| s.head);
+    if who.is_none()
+        && (doc.tokens[v].deprel.starts_with("advcl") || doc.tokens[v].deprel.starts_with("acl"))
+    {
+        return None;
+    }
     let antecedent = subj.and_then(|s| s.antecedent);
     if let Some(c) = doc.children_with(v, "ccomp").next() {
-        return Some((who, antecedent, verb, doc.subtree(c)));
+        // `said X was "..." and called on Y`: a conjoined verb without its own subject is the
+        // speaker's next act, not part of what was said.
+        let mut content = doc.subtree(c);
+        for k in doc.children_with(c, "conj").collect::<Vec<_>>() {
+            if doc.tokens[k].upos == "VERB" && doc.children_with(k, "nsubj").next().is_none() {
+                let cut = doc.subtree(k);
+                let first = cut[0].saturating_sub(1);
+                content.retain(|t| *t < first || (*t == first && doc.tokens[first].deprel != "cc"));
+                content.retain(|t| cut.binary_search(t).is_err());
+            }
+        }
+        return Some((who, antecedent, verb, content));
+    }
+    // A reporting clause after or inside its content: `..., the ministry said on Friday.`
+    if doc.tokens[v].deprel == "parataxis" && who.is_some() {
+        let head = doc.tokens[v].head?;
+        let skip = doc.subtree(v);
+        let content: Vec<usize> = doc
+            .subtree(head)
+            .into_iter()
+            .filter(|t| skip.binary_search(t).is_err())
+            .collect();
+        return Some((who, antecedent, verb, contiguous_around(&content, head)));
     }
     if class == CueClass::Act {
         // `called on Trump to follow through ...`, `criticized X as Y`, `urged X to ...`
@@ -219,21 +259,30 @@ fn verb_cue(doc: &Document, lex: &Lexicon, v: usize) -> Option<Found> {
                 .and_then(|p| doc.tokens[p].head)
                 .filter(|&h| h != v)
         });
-        let complement = doc.children_with(v, "xcomp").next().or_else(|| {
-            doc.children_with(v, "obl")
-                .find(|&o| doc.children_with(o, "case").any(|c| doc.lower(c) == "as"))
-                .or_else(|| {
-                    doc.children_with(v, "advcl")
-                        .find(|&o| doc.children_with(o, "mark").any(|c| doc.lower(c) == "as"))
-                })
-        });
+        let to_clause = doc
+            .children_with(v, "advcl")
+            .find(|&o| doc.children_with(o, "mark").any(|c| doc.lower(c) == "to"));
+        let complement = doc
+            .children_with(v, "xcomp")
+            .next()
+            .or(to_clause)
+            .or_else(|| {
+                doc.children_with(v, "obl")
+                    .find(|&o| doc.children_with(o, "case").any(|c| doc.lower(c) == "as"))
+                    .or_else(|| {
+                        doc.children_with(v, "advcl")
+                            .find(|&o| doc.children_with(o, "mark").any(|c| doc.lower(c) == "as"))
+                    })
+            });
         if let (Some(o), Some(x)) = (object, complement) {
             if o < x {
                 let mut content = doc.subtree(o);
                 content.extend(doc.subtree(x));
                 content.sort_unstable();
                 content.dedup();
-                let content: Vec<usize> = (content[0]..=*content.last().unwrap()).collect();
+                // the particle is the cue's, not the content's
+                let first = content[0].max(particle.map(|p| p + 1).unwrap_or(0));
+                let content: Vec<usize> = (first..=*content.last().unwrap()).collect();
                 return Some((who, antecedent, verb, content));
             }
         }
@@ -359,7 +408,19 @@ fn direct(
                 .first()
                 .is_some_and(|&t| matches!(doc.word(t), "," | "—" | "–"));
         if after_ok {
-            if let Some((v, who)) = cue_in(doc, lex, &after, 6) {
+            let window: Vec<usize> = after
+                .iter()
+                .copied()
+                .take_while(|&t| doc.tokens[t].upos != "VERB" || cue_of(doc, lex, t).is_some())
+                .chain(
+                    after
+                        .iter()
+                        .copied()
+                        .find(|&t| doc.tokens[t].upos == "VERB"),
+                )
+                .take(14)
+                .collect();
+            if let Some((v, who)) = cue_in(doc, lex, &window, 14) {
                 set_cue(doc, &mut claim, v, who);
                 out.push(claim);
                 continue;
@@ -507,10 +568,17 @@ fn np_head(doc: &Document, t: usize, region: &[usize]) -> usize {
         let nominal = matches!(doc.tokens[h].upos, "PROPN" | "NOUN");
         if region.contains(&h)
             && nominal
-            && matches!(
+            && (matches!(
                 rel,
-                "compound" | "flat" | "amod" | "det" | "nmod:poss" | "flat:name" | "nummod"
-            )
+                "compound"
+                    | "flat"
+                    | "amod"
+                    | "det"
+                    | "nmod:poss"
+                    | "flat:name"
+                    | "nummod"
+                    | "nmod:desc"
+            ) || (rel == "nmod" && cur + 1 == h))
         {
             cur = h;
         } else {

@@ -30,12 +30,18 @@ pub fn subject(doc: &Document, v: usize) -> Option<Subject> {
             .children_with(cur, "nsubj")
             .find(|&c| doc.tokens[c].deprel != "nsubj:pass")
         {
-            let antecedent =
-                if is_relative(doc.word(s)) && doc.tokens[cur].deprel.starts_with("acl") {
-                    doc.tokens[cur].head
-                } else {
-                    None
-                };
+            let antecedent = if is_relative(doc.word(s)) {
+                relative_antecedent(doc, s, cur)
+            } else {
+                None
+            };
+            // `Umerov, who stressed ...`: the speaker is the noun the pronoun stands for
+            if let Some(a) = antecedent {
+                return Some(Subject {
+                    head: a,
+                    antecedent: None,
+                });
+            }
             return Some(Subject {
                 head: s,
                 antecedent,
@@ -48,12 +54,29 @@ pub fn subject(doc: &Document, v: usize) -> Option<Subject> {
         let head = doc.tokens[cur].head?;
         let participle = doc.word(cur).to_lowercase().ends_with("ing");
         match rel {
+            // a verb conjoined to a reported clause belongs to the reporting clause
+            "conj" if doc.tokens[head].deprel == "ccomp" => {
+                cur = doc.tokens[head].head.unwrap_or(head)
+            }
             "conj" | "xcomp" => cur = head,
             "advcl" if participle && doc.children_with(cur, "mark").next().is_none() => cur = head,
             _ => return None,
         }
     }
     None
+}
+
+/// The noun a relative pronoun `rel` (subject of clause `clause`) stands for: the noun the
+/// relative clause modifies, else the noun just before the pronoun (`Umerov, who ...`).
+fn relative_antecedent(doc: &Document, rel: usize, clause: usize) -> Option<usize> {
+    if doc.tokens[clause].deprel.starts_with("acl") {
+        return doc.tokens[clause].head;
+    }
+    let mut k = rel.checked_sub(1)?;
+    while doc.tokens[k].upos == "PUNCT" {
+        k = k.checked_sub(1)?;
+    }
+    matches!(doc.tokens[k].upos, "PROPN" | "NOUN").then_some(k)
 }
 
 /// The mention headed by `h` as written: its subtree without relative clauses or other
@@ -70,6 +93,7 @@ pub fn mention(doc: &Document, h: usize) -> Span {
                 || rel == "parataxis"
                 || rel == "ccomp"
                 || rel == "dep"
+                || (rel == "conj" && doc.tokens[c].upos == "VERB")
                 || (t == h && matches!(rel, "case" | "mark" | "cc"));
             if !skip {
                 keep.push(c);

@@ -100,7 +100,9 @@ fn canonical_words(doc: &Document, e: &Entity) -> Vec<String> {
     }
     while out.len() > 1 {
         let first = out[0].trim_end_matches('.').to_lowercase();
-        if first == "the" || (e.ty == EntityType::Per && is_title(&first)) {
+        // a lowercase word before a name is a role (`coauthor Colette Heald`), not the name
+        let role = e.ty == EntityType::Per && out[0].chars().next().is_some_and(char::is_lowercase);
+        if first == "the" || (e.ty == EntityType::Per && is_title(&first)) || role {
             out.remove(0);
         } else {
             break;
@@ -158,10 +160,29 @@ fn resolve(doc: &Document, names: &Names, h: usize) -> Option<(String, EntityTyp
                 .find(|&i| doc.entities[i].ty == EntityType::Org)
         })
         .or_else(|| inside.first().copied());
+    let chain = proper_name(doc, h);
     if let Some(i) = pick {
         let e = &doc.entities[i];
-        let full = names.fullest(doc, &names.words[i], e.ty);
+        let mut words = names.words[i].clone();
+        // The parse's proper-noun chain can be longer than the tagger's span
+        // (`Nordlys Lines`, `U.S. Department of Agriculture`): take the longer.
+        if let Some(c) = chain
+            .as_ref()
+            .filter(|c| c.len() > words.len() && words.iter().all(|w| c.contains(w)))
+        {
+            words = c.clone();
+        }
+        let full = names.fullest(doc, &words, e.ty);
         return Some((join(&full), e.ty));
+    }
+    if let Some(c) = chain {
+        // Named, but the tagger missed it: the type comes from an entity of the same name.
+        let ty = (0..doc.entities.len())
+            .find(|&i| names.words[i].iter().any(|w| c.contains(w)))
+            .map(|i| doc.entities[i].ty);
+        if let Some(ty) = ty {
+            return Some((join(&names.fullest(doc, &c, ty)), ty));
+        }
     }
     // `the ministry` after `the Ministry of Health`: the latest organization named with it.
     if doc.tokens[h].upos == "NOUN" {
@@ -181,6 +202,50 @@ fn resolve(doc: &Document, names: &Names, h: usize) -> Option<(String, EntityTyp
             });
     }
     None
+}
+
+/// The proper-noun name headed by `h` from the parse: the head with its proper-noun
+/// `compound`/`flat` dependents and `of`-phrases, without titles; `None` unless `h` is a PROPN.
+fn proper_name(doc: &Document, h: usize) -> Option<Vec<String>> {
+    if doc.tokens[h].upos != "PROPN" {
+        return None;
+    }
+    let mut keep = vec![h];
+    let mut k = 0;
+    while k < keep.len() {
+        let t = keep[k];
+        for &c in &doc.children[t] {
+            let rel = doc.tokens[c].deprel.as_str();
+            let propn = doc.tokens[c].upos == "PROPN";
+            let of_phrase = rel == "nmod"
+                && propn
+                && doc.children_with(c, "case").any(|x| doc.lower(x) == "of");
+            if (propn && matches!(rel, "compound" | "flat" | "flat:name"))
+                || of_phrase
+                || (t != h && rel == "case" && doc.lower(c) == "of")
+            {
+                keep.push(c);
+            }
+        }
+        k += 1;
+    }
+    keep.sort_unstable();
+    let pos = keep.binary_search(&h).ok()?;
+    let (mut l, mut r) = (pos, pos);
+    while l > 0 && keep[l - 1] + 1 == keep[l] {
+        l -= 1;
+    }
+    while r + 1 < keep.len() && keep[r + 1] == keep[r] + 1 {
+        r += 1;
+    }
+    let mut words: Vec<String> = keep[l..=r]
+        .iter()
+        .map(|&t| doc.word(t).to_string())
+        .collect();
+    while words.len() > 1 && is_title(&words[0].trim_end_matches('.').to_lowercase()) {
+        words.remove(0);
+    }
+    Some(words)
 }
 
 /// The most recent entity before token `h` whose type passes `ok`, preferring subjects of the

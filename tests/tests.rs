@@ -1,0 +1,497 @@
+//! Integration tests: the `whosaid` binary on crafted inputs, the corpus, the labelled
+//! sentences and the dev sets. They use the committed model (never train).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn whosaid() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_whosaid"))
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn data() -> Option<PathBuf> {
+    let d = std::env::var_os("WHOSAID_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join("../shared/data"));
+    if d.exists() {
+        Some(d)
+    } else {
+        eprintln!("skipping: no data at {}", d.display());
+        None
+    }
+}
+
+fn run(cmd: &mut Command) -> Output {
+    cmd.output().expect("whosaid runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// Reads a CSV output into records (header first).
+fn records(csv_text: &str) -> Vec<Vec<String>> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_text.as_bytes());
+    r.records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+const HEADER: &str = "article,sentence,kind,who,entity,entity_type,verb,what,who_start,who_end,verb_start,verb_end,what_start,what_end";
+
+#[test]
+fn header_is_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("claims.csv");
+    let o = run(whosaid()
+        .args(["run", "--quiet", "-o"])
+        .arg(&out)
+        .arg(repo().join("corpus/ceasefire_talks.txt")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().next().unwrap().trim_end(), HEADER);
+}
+
+#[test]
+fn offsets_slice_the_original_text_in_unicode_scalars() {
+    let path = repo().join("corpus/ceasefire_talks.txt");
+    let text: Vec<char> = std::fs::read_to_string(&path).unwrap().chars().collect();
+    let o = run(whosaid().args(["run", "--quiet"]).arg(&path));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let recs = records(&stdout(&o));
+    assert!(recs.len() > 5, "expected claims, got {}", recs.len());
+    for r in &recs[1..] {
+        for (field, (s, e)) in [(3, (8, 9)), (6, (10, 11)), (7, (12, 13))] {
+            if r[s].is_empty() {
+                assert!(r[field].is_empty());
+                continue;
+            }
+            let (s, e): (usize, usize) = (r[s].parse().unwrap(), r[e].parse().unwrap());
+            assert_eq!(text[s..e].iter().collect::<String>(), r[field], "row {r:?}");
+        }
+    }
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_goes_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a_good.txt"), "“We will win,” Maria Lopez said.\n").unwrap();
+    std::fs::write(d.join("b_empty.txt"), "").unwrap();
+    std::fs::write(d.join("c_binary.txt"), b"\x7fELF\x00\x01\x02").unwrap();
+    std::fs::write(d.join("d_latin1.txt"), b"caf\xe9 au lait").unwrap();
+    let big = std::fs::File::create(d.join("e_huge.txt")).unwrap();
+    big.set_len(50_000_000).unwrap();
+    std::fs::write(
+        d.join("f_unbalanced.txt"),
+        "He said \"this never ends.\n\nAnd \u{201c}neither “does this.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("g_good.txt"),
+        "Tom Hanks said that the film was over.\n",
+    )
+    .unwrap();
+    let out = d.join("out.csv");
+    let o = run(whosaid().args(["run", "--quiet", "-o"]).arg(&out).arg(d));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    for (name, reason) in [
+        ("b_empty.txt", "empty"),
+        ("c_binary.txt", "binary"),
+        ("d_latin1.txt", "UTF-8"),
+        ("e_huge.txt", "too large"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.contains(name) && l.contains(reason)),
+            "no error for {name}: {err}"
+        );
+    }
+    assert!(!err.contains("f_unbalanced"), "{err}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(csv.contains("a_good.txt"), "{csv}");
+    assert!(csv.contains("g_good.txt"), "{csv}");
+    // missing input: named, still exit 1, still output
+    let o = run(whosaid()
+        .args(["run", "--quiet"])
+        .arg(d.join("a_good.txt"))
+        .arg(d.join("nope.txt")));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("nope.txt"));
+    assert!(stdout(&o).contains("a_good.txt"));
+}
+
+#[test]
+fn output_is_identical_with_one_and_two_threads() {
+    let corpus = repo().join("corpus");
+    let one = run(whosaid()
+        .args(["run", "--quiet", "--threads", "1"])
+        .arg(&corpus));
+    let two = run(whosaid()
+        .args(["run", "--quiet", "--threads", "2"])
+        .arg(&corpus));
+    assert!(one.status.success() && two.status.success());
+    assert_eq!(one.stdout, two.stdout);
+    let recs = records(&stdout(&one));
+    let articles: Vec<&str> = recs[1..].iter().map(|r| r[0].as_str()).collect();
+    let mut sorted = articles.clone();
+    sorted.sort();
+    assert_eq!(articles, sorted, "rows in article order");
+}
+
+#[test]
+fn jsonl_has_the_same_fields() {
+    let o = run(whosaid()
+        .args(["run", "--quiet", "--format", "jsonl"])
+        .arg(repo().join("corpus/ceasefire_talks.txt")));
+    assert!(o.status.success());
+    let first = stdout(&o).lines().next().unwrap().to_string();
+    let v: serde_json::Value = serde_json::from_str(&first).unwrap();
+    for k in HEADER.split(',') {
+        assert!(v.get(k).is_some(), "missing {k} in {first}");
+    }
+}
+
+#[test]
+fn kinds_option_selects_rows() {
+    let path = repo().join("corpus/ceasefire_talks.txt");
+    let o = run(whosaid()
+        .args(["run", "--quiet", "--kinds", "quotes"])
+        .arg(&path));
+    let recs = records(&stdout(&o));
+    assert!(recs.len() > 1);
+    assert!(recs[1..].iter().all(|r| r[2].ends_with("_quote")));
+    let o = run(whosaid()
+        .args(["run", "--quiet", "--kinds", "actions"])
+        .arg(&path));
+    let recs = records(&stdout(&o));
+    assert!(recs.len() > 1);
+    assert!(recs[1..].iter().all(|r| r[2] == "action"));
+}
+
+#[test]
+fn sentences_and_tokens_print_scalar_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.txt");
+    let text = "Zelensky’s «plan» was rejected.\tThe U.S. said: “No.”\n\nNew paragraph here.";
+    std::fs::write(&p, text).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    for sub in ["sentences", "tokens"] {
+        let o = run(whosaid().arg(sub).arg(&p));
+        assert!(o.status.success());
+        let lines: Vec<String> = stdout(&o).lines().map(String::from).collect();
+        assert!(lines.len() >= 3);
+        for l in lines {
+            let f: Vec<&str> = l.splitn(3, '\t').collect();
+            let (s, e): (usize, usize) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+            let got: String = chars[s..e].iter().collect();
+            assert_eq!(got.replace(['\t', '\n'], " "), f[2]);
+        }
+    }
+    let o = run(whosaid().arg("sentences").arg(&p));
+    assert_eq!(stdout(&o).lines().count(), 3, "{}", stdout(&o));
+}
+
+#[test]
+fn entities_map_to_their_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("e.txt");
+    let text =
+        "Ukraine’s Defense Minister, Rustem Umerov, met officials of the United Nations in Geneva.";
+    std::fs::write(&p, text).unwrap();
+    let o = run(whosaid().arg("entities").arg(&p));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let chars: Vec<char> = text.chars().collect();
+    let mut found = Vec::new();
+    for l in stdout(&o).lines() {
+        let f: Vec<&str> = l.split('\t').collect();
+        let (s, e): (usize, usize) = (f[0].parse().unwrap(), f[1].parse().unwrap());
+        assert_eq!(chars[s..e].iter().collect::<String>(), f[3]);
+        found.push((f[2].to_string(), f[3].to_string()));
+    }
+    assert!(
+        found.contains(&("PER".into(), "Rustem Umerov".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("LOC".into(), "Geneva".into())),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(t, x)| t == "ORG" && x.contains("United Nations")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn parse_gives_well_formed_trees_for_every_sentence() {
+    let o = run(whosaid()
+        .arg("parse")
+        .arg(repo().join("corpus/ceasefire_talks.txt")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut heads: Vec<usize> = Vec::new();
+    let mut n_sent = 0;
+    let check = |heads: &[usize]| {
+        let n = heads.len();
+        assert_eq!(
+            heads.iter().filter(|&&h| h == 0).count(),
+            1,
+            "one root: {heads:?}"
+        );
+        for start in 1..=n {
+            let mut cur = start;
+            for _ in 0..=n {
+                if cur == 0 {
+                    break;
+                }
+                cur = heads[cur - 1];
+            }
+            assert_eq!(cur, 0, "cycle in {heads:?}");
+        }
+    };
+    for line in text.lines() {
+        if line.is_empty() {
+            check(&heads);
+            heads.clear();
+            n_sent += 1;
+        } else if !line.starts_with('#') {
+            let f: Vec<&str> = line.split('\t').collect();
+            assert_eq!(f.len(), 10);
+            assert!(f[9].starts_with("Offsets="));
+            heads.push(f[6].parse().unwrap());
+        }
+    }
+    assert!(n_sent >= 14);
+    // pre-tokenized input parses exactly the given tokens
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pre.txt");
+    std::fs::write(
+        &p,
+        "The talks have led to prisoner exchanges .\nHe said that it was n't over .\n",
+    )
+    .unwrap();
+    let o = run(whosaid().args(["parse", "--pretokenized"]).arg(&p));
+    let forms: Vec<String> = stdout(&o)
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.split('\t').nth(1).unwrap().to_string())
+        .collect();
+    assert_eq!(
+        forms.join(" "),
+        "The talks have led to prisoner exchanges . He said that it was n't over ."
+    );
+}
+
+#[test]
+fn ceasefire_claims_have_the_right_speakers() {
+    let o = run(whosaid()
+        .args(["run", "--quiet", "--kinds", "quotes"])
+        .arg(repo().join("corpus/ceasefire_talks.txt")));
+    let recs = records(&stdout(&o));
+    let rows: Vec<(String, String, String)> = recs[1..]
+        .iter()
+        .map(|r| (r[4].clone(), r[6].clone(), r[7].clone()))
+        .collect();
+    let expect = [
+        (
+            "Rustem Umerov",
+            "announced",
+            "the next phase of negotiations",
+        ),
+        (
+            "Rustem Umerov",
+            "emphasized",
+            "the next stage must include top-level dialogue",
+        ),
+        (
+            "Rustem Umerov",
+            "stating",
+            "the Kremlin is avoiding meaningful peace",
+        ),
+        (
+            "Donald Trump",
+            "suggested",
+            "he is monitoring the peace process closely",
+        ),
+        ("Donald Trump", "warned", "the U.S. response could change"),
+        (
+            "Rustem Umerov",
+            "stated",
+            "Ukraine remains committed to its pursuit of peace",
+        ),
+        (
+            "Rustem Umerov",
+            "stressed",
+            "Ukraine has always supported the U.S. initiative",
+        ),
+    ];
+    let mut missing = Vec::new();
+    for (who, verb, what) in expect {
+        let ok = rows.iter().any(|(e, v, w)| {
+            (e == who || who == "Donald Trump" && e == "Trump") && v == verb && w.contains(what)
+        });
+        if !ok {
+            missing.push((who, verb, what));
+        }
+    }
+    assert!(missing.is_empty(), "missing {missing:?}\nin {rows:#?}");
+}
+
+#[test]
+fn ceasefire_actions_have_resolved_agents() {
+    let o = run(whosaid()
+        .args(["run", "--quiet", "--kinds", "actions"])
+        .arg(repo().join("corpus/ceasefire_talks.txt")));
+    let recs = records(&stdout(&o));
+    let rows: Vec<(String, String, String, String)> = recs[1..]
+        .iter()
+        .map(|r| (r[3].clone(), r[4].clone(), r[6].clone(), r[7].clone()))
+        .collect();
+    let expect = [
+        ("Ukraine", "has accepted", "a U.S.-proposed full ceasefire"),
+        ("Russia", "has rejected", "the proposal"),
+        (
+            "Zelensky",
+            "criticized",
+            "Moscow’s limited ceasefire offers",
+        ),
+        ("The talks", "have led", "prisoner exchanges"),
+        ("the U.S.", "initiated", "a multi-stage negotiation process"),
+        ("Russia", "rejecting", "U.S.-proposed terms"),
+    ];
+    let mut missing = Vec::new();
+    for (who, verb, what) in expect {
+        let ok = rows.iter().any(|(w, _, v, o)| {
+            w.ends_with(who)
+                && v.contains(verb.split(' ').next_back().unwrap())
+                && o.starts_with(what)
+        });
+        if !ok {
+            missing.push((who, verb, what));
+        }
+    }
+    assert!(missing.is_empty(), "missing {missing:?}\nin {rows:#?}");
+    let zel = rows
+        .iter()
+        .find(|r| r.0 == "Zelensky")
+        .expect("a Zelensky row");
+    assert_eq!(zel.1, "Volodymyr Zelensky");
+}
+
+/// The labelled regression corpus: every label holds except the ids listed, with the reason,
+/// in `corpus/labelled/known_failures.txt`; a newly failing id fails this test, and so does a
+/// listed id that now passes (so the list only shrinks).
+#[test]
+fn labelled_corpus_has_no_regressions() {
+    let o = run(whosaid()
+        .args(["check"])
+        .arg(repo().join("corpus/labelled")));
+    let out = stdout(&o);
+    let known: Vec<String> =
+        std::fs::read_to_string(repo().join("corpus/labelled/known_failures.txt"))
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect();
+    let failing: Vec<String> = out
+        .lines()
+        .filter(|l| !l.starts_with(' ') && l.contains(" (") && l.contains(".csv:"))
+        .map(|l| l.split(' ').next().unwrap().to_string())
+        .collect();
+    let new: Vec<&String> = failing.iter().filter(|f| !known.contains(f)).collect();
+    let fixed: Vec<&String> = known.iter().filter(|k| !failing.contains(k)).collect();
+    assert!(new.is_empty(), "labels that now fail: {new:?}\n{out}");
+    assert!(
+        fixed.is_empty(),
+        "labels that now pass: remove them from known_failures.txt: {fixed:?}"
+    );
+}
+
+#[test]
+fn check_fails_with_a_diff_when_a_label_is_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("l.csv");
+    std::fs::write(&p, "id,text,kind,who,entity,verb,what\nq1,\"“We will win,” Maria Lopez said.\",direct_quote,Maria Lopez,Maria Lopez,said,We will win\n").unwrap();
+    let o = run(whosaid().arg("check").arg(&p));
+    assert!(o.status.success(), "{}", stdout(&o));
+    std::fs::write(&p, "id,text,kind,who,entity,verb,what\nq1,\"“We will win,” Maria Lopez said.\",direct_quote,Maria Lopez,Maria Lopez,said,We will lose\n").unwrap();
+    let o = run(whosaid().arg("check").arg(&p));
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("- expected direct_quote") && out.contains("We will lose"),
+        "{out}"
+    );
+    assert!(
+        out.contains("+ got      direct_quote") && out.contains("We will win"),
+        "{out}"
+    );
+    std::fs::write(
+        &p,
+        "id,text,kind,who,entity,verb,what\nq1,text,speech,,,,\n",
+    )
+    .unwrap();
+    let o = run(whosaid().arg("check").arg(&p));
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("l.csv:2"), "{}", stderr(&o));
+}
+
+#[test]
+fn model_dev_scores_hold() {
+    let Some(data) = data() else { return };
+    let o = run(whosaid().args(["eval", "model", "--data"]).arg(&data));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    let score = |set: &str, key: &str| -> f64 {
+        let line = err.lines().find(|l| l.contains(set)).unwrap();
+        let i = line.find(key).unwrap() + key.len();
+        line[i..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    // floors a little under the scores in models/README.md
+    for (set, key, floor) in FLOORS {
+        let s = score(set, key);
+        assert!(s >= *floor, "{set} {key} {s} < {floor}\n{err}");
+    }
+}
+
+/// (dev set, score, floor): floors a little under the reported dev scores (models/README.md).
+const FLOORS: &[(&str, &str, f64)] = &[
+    ("EWT dev", "UPOS ", 0.94),
+    ("EWT dev", "LAS ", 0.84),
+    ("EWT dev", "F1 ", 0.80),
+    ("GUM dev", "UPOS ", 0.94),
+    ("GUM dev", "LAS ", 0.84),
+    ("GUM dev", "F1 ", 0.80),
+];
+
+#[test]
+fn quote_eval_runs_and_holds_its_floor() {
+    let Some(data) = data() else { return };
+    let o = run(whosaid().args(["eval", "quotes", "--data"]).arg(&data));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let all = out.lines().find(|l| l.starts_with("all")).unwrap();
+    let f: Vec<&str> = all.split_whitespace().collect();
+    let f1: f64 = f[5].parse().unwrap();
+    assert!(f1 >= QUOTE_F1_FLOOR, "{out}");
+}
+
+const QUOTE_F1_FLOOR: f64 = 0.3;
