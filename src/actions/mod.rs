@@ -96,7 +96,9 @@ impl ActionFinder {
             .or(cue.and_then(|c| c.1));
         let passive = doc.children_with(v, "nsubj:pass").next().is_some()
             || doc.children_with(v, "aux:pass").next().is_some()
-            || (t.deprel.starts_with("acl") && doc.word(v).ends_with("ed"));
+            || (t.deprel == "acl"
+                && doc.word(v).ends_with("ed")
+                && doc.children_with(v, "nsubj").next().is_none());
         let agent = doc.children_with(v, "obl").find(|&o| {
             doc.tokens[o].deprel == "obl:agent"
                 || doc.children_with(o, "case").any(|c| doc.lower(c) == "by")
@@ -134,6 +136,15 @@ impl ActionFinder {
                     particle
                         .and_then(|p| doc.tokens[p].head)
                         .filter(|&h| h != v)
+                })
+                .or_else(|| {
+                    // `arrested and questioned the student`: a shared object
+                    doc.children_with(v, "conj")
+                        .find(|&k| {
+                            doc.tokens[k].upos == "VERB"
+                                && doc.children_with(k, "nsubj").next().is_none()
+                        })
+                        .and_then(|k| doc.children_with(k, "obj").next())
                 })
                 .or_else(|| doc.children_with(v, "ccomp").next())
                 .or_else(|| {

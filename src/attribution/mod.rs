@@ -232,11 +232,34 @@ fn verb_cue(doc: &Document, lex: &Lexicon, v: usize) -> Option<Found> {
         // speaker's next act, not part of what was said.
         let mut content = doc.subtree(c);
         for k in doc.children_with(c, "conj").collect::<Vec<_>>() {
-            if doc.tokens[k].upos == "VERB" && doc.children_with(k, "nsubj").next().is_none() {
+            let form = |t: usize| {
+                let w = doc.lower(t);
+                if w.ends_with("ing") {
+                    1
+                } else if w.ends_with("ed") {
+                    2
+                } else {
+                    3
+                }
+            };
+            let speakers_act = cue_of(doc, lex, k).is_some() || form(k) != form(c);
+            if speakers_act
+                && doc.tokens[k].upos == "VERB"
+                && doc.children_with(k, "nsubj").next().is_none()
+            {
                 let cut = doc.subtree(k);
                 let first = cut[0].saturating_sub(1);
                 content.retain(|t| *t < first || (*t == first && doc.tokens[first].deprel != "cc"));
                 content.retain(|t| cut.binary_search(t).is_err());
+            }
+        }
+        // `warned that X could change if Y ...`: a condition after the complement is part of it
+        for a in doc.children_with(v, "advcl").collect::<Vec<_>>() {
+            let cond = doc
+                .children_with(a, "mark")
+                .any(|m| matches!(doc.lower(m).as_str(), "if" | "unless"));
+            if cond && a > c && content.last().is_some_and(|&l| l < a) {
+                content.extend(doc.subtree(a));
             }
         }
         return Some((who, antecedent, verb, content));
@@ -536,25 +559,26 @@ fn cue_in(
         *cues.first()?
     };
     let in_region = |t: usize| region.contains(&t);
+    let nominal = |t: usize| matches!(doc.tokens[t].upos, "PROPN" | "NOUN" | "PRON");
+    let before_cue: Vec<usize> = region.iter().copied().filter(|&t| t < v).collect();
     let who = subject(doc, v)
         .map(|s| s.head)
         .filter(|&h| in_region(h))
+        .or_else(|| {
+            // `," the college's president, Dr. X, told ...`: the phrase between quote and cue
+            before_cue
+                .iter()
+                .copied()
+                .find(|&t| nominal(t))
+                .map(|t| np_head(doc, t, &region))
+        })
         .or_else(|| {
             // inverted `said the minister`: the first nominal after the cue
             region
                 .iter()
                 .copied()
                 .filter(|&t| t > v)
-                .find(|&t| matches!(doc.tokens[t].upos, "PROPN" | "NOUN" | "PRON"))
-                .map(|t| np_head(doc, t, &region))
-        })
-        .or_else(|| {
-            region
-                .iter()
-                .copied()
-                .filter(|&t| t < v)
-                .rev()
-                .find(|&t| matches!(doc.tokens[t].upos, "PROPN" | "PRON"))
+                .find(|&t| nominal(t))
                 .map(|t| np_head(doc, t, &region))
         });
     Some((v, who))
@@ -620,6 +644,9 @@ fn context_speaker(
     if s == 0 {
         return None;
     }
+    if let Some(found) = previous_subject(doc, s) {
+        return Some(found);
+    }
     let para = doc.sentences[s].paragraph;
     let prev_claim = direct
         .iter()
@@ -633,11 +660,17 @@ fn context_speaker(
             return Some((c.who?, c.who_head));
         }
     }
-    let prev = doc.sentences[s - 1].tokens.clone();
+    None
+}
+
+/// The subject of the previous sentence's main verb, when it is a person (a pronoun, a
+/// proper noun or a PER entity): `Alice began talking to Bob. "Lorem ipsum."`
+fn previous_subject(doc: &Document, s: usize) -> Option<(Span, Option<usize>)> {
+    let prev = doc.sentences[s.checked_sub(1)?].tokens.clone();
     let root = prev.clone().find(|&t| doc.tokens[t].head.is_none())?;
-    let subj = subject(doc, root)?;
-    let h = subj.head;
-    let person = matches!(doc.tokens[h].upos, "PROPN" | "PRON")
+    let h = subject(doc, root)?.head;
+    let person = matches!(doc.tokens[h].upos, "PROPN")
+        || matches!(doc.lower(h).as_str(), "he" | "she" | "they")
         || doc
             .entity_at(h)
             .is_some_and(|e| e.ty == crate::model::labels::EntityType::Per);

@@ -166,6 +166,9 @@ pub fn evaluate(pipeline: &Pipeline, data: &Path) -> anyhow::Result<QuoteReport>
         let doc = pipeline.process(gd.doc.text.clone())?;
         let pred: Vec<&Claim> = doc.claims.iter().filter(|c| c.kind.is_quote()).collect();
         let text = &gd.doc.text;
+        if std::env::var_os("WHOSAID_DEBUG").is_some() {
+            print_misses(text, &gd.claims, &pred);
+        }
         tally(text, &gd.claims, &pred, |_| true, &mut r.all);
         tally(text, &gd.claims, &pred, |g| g.quoted, &mut r.quoted);
         tally(text, &gd.claims, &pred, |g| !g.quoted, &mut r.unquoted);
@@ -178,4 +181,31 @@ pub fn evaluate(pipeline: &Pipeline, data: &Path) -> anyhow::Result<QuoteReport>
         );
     }
     Ok(r)
+}
+
+/// With `WHOSAID_DEBUG` set: gold claims no prediction matches, and unmatched predictions.
+fn print_misses(text: &str, gold: &[GoldClaim], predicted: &[&Claim]) {
+    let ok = |p: &Claim, g: &GoldClaim| {
+        p.what
+            .is_some_and(|w| overlap_f1(text, w, g.content) >= 0.5)
+    };
+    for g in gold {
+        if !predicted.iter().any(|p| ok(p, g)) {
+            let src = g.source.map(|s| s.slice(text)).unwrap_or("");
+            let cue = g.cue.map(|s| s.slice(text)).unwrap_or("");
+            eprintln!("MISS [{src} | {cue}] {}", g.content.slice(text));
+        }
+    }
+    for p in predicted {
+        if !gold.iter().any(|g| ok(p, g)) {
+            let w = |s: Option<crate::span::Span>| s.map(|s| s.slice(text)).unwrap_or("");
+            eprintln!(
+                "EXTRA {:?} [{} | {}] {}",
+                p.kind,
+                w(p.who),
+                w(p.verb),
+                w(p.what)
+            );
+        }
+    }
 }

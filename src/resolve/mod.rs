@@ -14,6 +14,17 @@ fn titles() -> &'static HashSet<&'static str> {
     })
 }
 
+fn organization_words() -> &'static HashSet<&'static str> {
+    static T: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    T.get_or_init(|| {
+        include_str!("organization_words.txt")
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
 /// True for a lowercase title word (`president`, `dr`), without its period.
 pub fn is_title(word: &str) -> bool {
     titles().contains(word)
@@ -180,6 +191,12 @@ fn resolve(doc: &Document, names: &Names, h: usize) -> Option<(String, EntityTyp
         let ty = (0..doc.entities.len())
             .find(|&i| names.words[i].iter().any(|w| c.contains(w)))
             .map(|i| doc.entities[i].ty);
+        let ty = ty.or_else(|| {
+            let last = c.last()?.trim_end_matches('.').to_lowercase();
+            organization_words()
+                .contains(last.as_str())
+                .then_some(EntityType::Org)
+        });
         if let Some(ty) = ty {
             return Some((join(&names.fullest(doc, &c, ty)), ty));
         }
