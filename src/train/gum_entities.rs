@@ -83,7 +83,8 @@ pub fn bio_tags(s: &Sentence) -> Vec<String> {
     let mut tags = vec!["O".to_string(); n];
     let mut spans: Vec<(usize, usize, &'static str)> = Vec::new();
     let ms = mentions(s);
-    let named: Vec<(usize, usize, &'static str)> = ms
+    // Named mentions: (start, end, type, head) with a proper-noun head.
+    let heads: Vec<(usize, usize, &'static str, usize)> = ms
         .iter()
         .filter_map(|m| {
             let ty = match m.etype.as_str() {
@@ -99,8 +100,18 @@ pub fn bio_tags(s: &Sentence) -> Vec<String> {
             })?;
             (s.words[head].upos == "PROPN").then_some((m.start, m.end, ty, head))
         })
-        .map(|(a, b, ty, head)| {
-            let propn = |i: usize| s.words[i].upos == "PROPN";
+        .collect();
+    let named: Vec<(usize, usize, &'static str)> = heads
+        .iter()
+        .enumerate()
+        .map(|(k, &(a, b, ty, head))| {
+            // a word of a smaller named mention nested inside this one is not part of its run
+            let nested = |i: usize| {
+                heads.iter().enumerate().any(|(o, &(oa, ob, _, _))| {
+                    o != k && a <= oa && ob <= b && ob - oa < b - a && oa <= i && i <= ob
+                })
+            };
+            let propn = |i: usize| s.words[i].upos == "PROPN" && !nested(i);
             let joiner = |i: usize| matches!(s.words[i].form.as_str(), "of" | "&" | "-" | "de");
             let mut l = head;
             while l > a && (propn(l - 1) || (joiner(l - 1) && l >= a + 2 && propn(l - 2))) {
