@@ -25,21 +25,12 @@ pub enum StageError {
 }
 
 /// Options that change what the rule stages emit.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct RuleOptions {
     /// Emit agentless passives as actions with an empty `who`.
     pub include_agentless: bool,
     /// Emit actions found inside quoted or reported content.
     pub actions_in_quotes: bool,
-}
-
-impl Default for RuleOptions {
-    fn default() -> Self {
-        RuleOptions {
-            include_agentless: false,
-            actions_in_quotes: false,
-        }
-    }
 }
 
 /// All stages, built once and shared by the worker threads.

@@ -185,7 +185,7 @@ impl ActionFinder {
             verb: Some(verb_group(doc, v, particle)),
             what: what_tokens
                 .as_deref()
-                .and_then(|w| contiguous(w))
+                .and_then(contiguous)
                 .and_then(|w| content_span(doc, &w)),
             who_head,
             antecedent,

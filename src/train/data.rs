@@ -37,9 +37,12 @@ impl Example {
     }
 }
 
+/// Tokens and tags of each sentence, by `sent_id`.
+pub type TaggedSentences = HashMap<String, (Vec<String>, Vec<String>)>;
+
 /// Reads a UNER IOB2 file into `sent_id -> (tokens, tags)`. Draft-file tags `OTH` and stray `O`
 /// types become `O` (see the data's SOURCE.md); an `I-` after a different type starts a span.
-pub fn read_iob2(path: &Path) -> io::Result<HashMap<String, (Vec<String>, Vec<String>)>> {
+pub fn read_iob2(path: &Path) -> io::Result<TaggedSentences> {
     let text = std::fs::read_to_string(path)?;
     let mut out = HashMap::new();
     let mut id = String::new();

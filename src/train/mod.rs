@@ -199,7 +199,7 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
             opt.step();
             loss_sum += f64::try_from(&loss.to_kind(Kind::Double))?;
             loss_n += 1;
-            if step % 50 == 0 {
+            if step.is_multiple_of(50) {
                 eprintln!(
                     "epoch {epoch} step {step}/{} loss {:.4} lr {:.2e} elapsed {:.0}s",
                     total_steps as usize,
