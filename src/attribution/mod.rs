@@ -231,6 +231,13 @@ fn verb_cue(doc: &Document, lex: &Lexicon, v: usize) -> Option<Found> {
         // `said X was "..." and called on Y`: a conjoined verb without its own subject is the
         // speaker's next act, not part of what was said.
         let mut content = doc.subtree(c);
+        // A complement the parser split into two clausal children is one content.
+        for c2 in doc.children_with(v, "ccomp").skip(1).collect::<Vec<_>>() {
+            if c2 > c && doc.cover(&content).end <= doc.tokens[c2].span.start {
+                let last = *doc.subtree(c2).last().unwrap_or(&c2);
+                content = (content[0]..=last).collect();
+            }
+        }
         for k in doc.children_with(c, "conj").collect::<Vec<_>>() {
             let form = |t: usize| {
                 let w = doc.lower(t);
