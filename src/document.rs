@@ -167,6 +167,19 @@ impl Document {
         out
     }
 
+    /// Tokens reachable from `h` through the children `follow(parent, child)` accepts, sorted.
+    pub fn subtree_where(&self, h: usize, follow: impl Fn(usize, usize) -> bool) -> Vec<usize> {
+        let mut keep = vec![h];
+        let mut k = 0;
+        while k < keep.len() {
+            let t = keep[k];
+            keep.extend(self.children[t].iter().copied().filter(|&c| follow(t, c)));
+            k += 1;
+        }
+        keep.sort_unstable();
+        keep
+    }
+
     /// Span from the first to the last of `tokens` (which must not be empty).
     pub fn cover(&self, tokens: &[usize]) -> Span {
         let first = tokens.iter().min().copied().unwrap_or(0);
@@ -192,4 +205,20 @@ impl Document {
         let i = self.sentences.partition_point(|s| s.span.end <= pos);
         (i < self.sentences.len() && self.sentences[i].span.start <= pos).then_some(i)
     }
+}
+
+/// The run of consecutive indices of sorted `set` that contains `anchor` (all of `set` when
+/// `anchor` is not in it).
+pub fn run_around(set: &[usize], anchor: usize) -> &[usize] {
+    let Ok(pos) = set.binary_search(&anchor) else {
+        return set;
+    };
+    let (mut l, mut r) = (pos, pos);
+    while l > 0 && set[l - 1] + 1 == set[l] {
+        l -= 1;
+    }
+    while r + 1 < set.len() && set[r + 1] == set[r] + 1 {
+        r += 1;
+    }
+    &set[l..=r]
 }

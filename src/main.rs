@@ -303,27 +303,15 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             })
         }
         Command::Sentences { file } => {
-            let text = read_text(&file)?;
-            let doc = Pipeline::text_only().process(text)?;
-            let idx = whosaid::span::CharIndex::new(&doc.text);
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            for s in &doc.sentences {
-                let (a, b) = idx.span(s.span);
-                writeln!(out, "{a}\t{b}\t{}", flat(doc.slice(s.span)))?;
-            }
-            out.flush()?;
+            let doc = Pipeline::text_only().process(read_text(&file)?)?;
+            let spans: Vec<_> = doc.sentences.iter().map(|s| s.span).collect();
+            print_spans(&doc, &spans)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Tokens { file } => {
-            let text = read_text(&file)?;
-            let doc = Pipeline::text_only().process(text)?;
-            let idx = whosaid::span::CharIndex::new(&doc.text);
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            for t in &doc.tokens {
-                let (a, b) = idx.span(t.span);
-                writeln!(out, "{a}\t{b}\t{}", flat(doc.slice(t.span)))?;
-            }
-            out.flush()?;
+            let doc = Pipeline::text_only().process(read_text(&file)?)?;
+            let spans: Vec<_> = doc.tokens.iter().map(|t| t.span).collect();
+            print_spans(&doc, &spans)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Entities { file } => {
@@ -480,6 +468,18 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// `start<TAB>end<TAB>text` per span, offsets in Unicode scalar values.
+fn print_spans(doc: &whosaid::document::Document, spans: &[whosaid::span::Span]) -> Result<()> {
+    let idx = whosaid::span::CharIndex::new(&doc.text);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for &s in spans {
+        let (a, b) = idx.span(s);
+        writeln!(out, "{a}\t{b}\t{}", flat(doc.slice(s)))?;
+    }
+    out.flush()?;
+    Ok(())
 }
 
 /// Tabs and newlines inside a text printed as spaces, for one-line-per-item output.

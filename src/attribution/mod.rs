@@ -209,13 +209,7 @@ fn verb_cue(doc: &Document, lex: &Lexicon, v: usize) -> Option<Found> {
                     None => break,
                 }
             }
-            let skip = doc.subtree(v);
-            let content: Vec<usize> = doc
-                .subtree(head)
-                .into_iter()
-                .filter(|t| skip.binary_search(t).is_err())
-                .collect();
-            let content = contiguous_around(&content, head);
+            let content = clause_without(doc, head, v);
             return Some((Some(agent), None, verb, content));
         }
     }
@@ -274,13 +268,7 @@ fn verb_cue(doc: &Document, lex: &Lexicon, v: usize) -> Option<Found> {
     // A reporting clause after or inside its content: `..., the ministry said on Friday.`
     if doc.tokens[v].deprel == "parataxis" && who.is_some() {
         let head = doc.tokens[v].head?;
-        let skip = doc.subtree(v);
-        let content: Vec<usize> = doc
-            .subtree(head)
-            .into_iter()
-            .filter(|t| skip.binary_search(t).is_err())
-            .collect();
-        return Some((who, antecedent, verb, contiguous_around(&content, head)));
+        return Some((who, antecedent, verb, clause_without(doc, head, v)));
     }
     if class == CueClass::Act {
         // `called on Trump to follow through ...`, `criticized X as Y`, `urged X to ...`
@@ -320,19 +308,21 @@ fn verb_cue(doc: &Document, lex: &Lexicon, v: usize) -> Option<Found> {
     None
 }
 
-/// Tokens of `set` (sorted) contiguous with `anchor` (gaps of punctuation allowed).
+/// The tokens of `clause` without those of `part` (a reporting phrase inside it), kept
+/// contiguous around the clause's head.
+fn clause_without(doc: &Document, clause: usize, part: usize) -> Vec<usize> {
+    let skip = doc.subtree(part);
+    let content: Vec<usize> = doc
+        .subtree(clause)
+        .into_iter()
+        .filter(|t| skip.binary_search(t).is_err())
+        .collect();
+    contiguous_around(&content, clause)
+}
+
+/// Tokens of `set` (sorted) contiguous with `anchor`.
 fn contiguous_around(set: &[usize], anchor: usize) -> Vec<usize> {
-    let Ok(pos) = set.binary_search(&anchor) else {
-        return set.to_vec();
-    };
-    let (mut l, mut r) = (pos, pos);
-    while l > 0 && set[l - 1] + 1 == set[l] {
-        l -= 1;
-    }
-    while r + 1 < set.len() && set[r + 1] == set[r] + 1 {
-        r += 1;
-    }
-    set[l..=r].to_vec()
+    crate::document::run_around(set, anchor).to_vec()
 }
 
 /// `according to X, CLAUSE` / `CLAUSE, according to X`.
@@ -352,13 +342,7 @@ fn according_to(doc: &Document, lex: &Lexicon, v: usize) -> Option<Found> {
         .filter(|&h| h > last)
         .or_else(|| doc.tokens[last].head.filter(|&h| h > last))?;
     let clause = doc.tokens[x].head?;
-    let skip = doc.subtree(x);
-    let content: Vec<usize> = doc
-        .subtree(clause)
-        .into_iter()
-        .filter(|t| skip.binary_search(t).is_err())
-        .collect();
-    let content = contiguous_around(&content, clause);
+    let content = clause_without(doc, clause, x);
     let verb = doc.tokens[v].span.cover(doc.tokens[last].span);
     Some((Some(x), None, verb, content))
 }

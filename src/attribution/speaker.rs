@@ -1,7 +1,7 @@
 //! Finding who: the subject of a cue or action verb (inherited through conjoined, participial
 //! and relative clauses) and the mention span as written.
 
-use crate::document::Document;
+use crate::document::{run_around, Document};
 use crate::span::Span;
 
 /// Relative pronouns that stand for the noun their clause modifies.
@@ -82,35 +82,19 @@ fn relative_antecedent(doc: &Document, rel: usize, clause: usize) -> Option<usiz
 /// The mention headed by `h` as written: its subtree without relative clauses or other
 /// clauses hanging off it, kept contiguous around `h`, trimmed of edge punctuation.
 pub fn mention(doc: &Document, h: usize) -> Span {
-    let mut keep = vec![h];
-    let mut k = 0;
-    while k < keep.len() {
-        let t = keep[k];
-        for &c in &doc.children[t] {
-            let rel = doc.tokens[c].deprel.as_str();
-            let skip = rel.starts_with("acl")
-                || rel == "advcl"
-                || rel == "parataxis"
-                || rel == "ccomp"
-                || rel == "dep"
-                || (rel == "conj" && doc.tokens[c].upos == "VERB")
-                || (t == h && matches!(rel, "case" | "mark" | "cc"));
-            if !skip {
-                keep.push(c);
-            }
-        }
-        k += 1;
-    }
-    keep.sort_unstable();
-    let pos = keep.binary_search(&h).unwrap_or(0);
-    let (mut l, mut r) = (pos, pos);
-    while l > 0 && keep[l - 1] + 1 == keep[l] {
-        l -= 1;
-    }
-    while r + 1 < keep.len() && keep[r + 1] == keep[r] + 1 {
-        r += 1;
-    }
-    let (mut a, mut b) = (keep[l], keep[r]);
+    let keep = doc.subtree_where(h, |t, c| {
+        let rel = doc.tokens[c].deprel.as_str();
+        let skip = rel.starts_with("acl")
+            || rel == "advcl"
+            || rel == "parataxis"
+            || rel == "ccomp"
+            || rel == "dep"
+            || (rel == "conj" && doc.tokens[c].upos == "VERB")
+            || (t == h && matches!(rel, "case" | "mark" | "cc"));
+        !skip
+    });
+    let run = run_around(&keep, h);
+    let (mut a, mut b) = (run[0], run[run.len() - 1]);
     let edge_punct = |i: usize| doc.tokens[i].upos == "PUNCT" || doc.word(i) == "-";
     while a < b && edge_punct(a) {
         a += 1;

@@ -3,26 +3,22 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
+/// A word list from a data file: one lowercase entry per line, `#` comments.
+fn word_set(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
 fn titles() -> &'static HashSet<&'static str> {
     static T: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    T.get_or_init(|| {
-        include_str!("titles.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
+    T.get_or_init(|| word_set(include_str!("titles.txt")))
 }
 
 fn organization_words() -> &'static HashSet<&'static str> {
     static T: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    T.get_or_init(|| {
-        include_str!("organization_words.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
+    T.get_or_init(|| word_set(include_str!("organization_words.txt")))
 }
 
 /// True for a lowercase title word (`president`, `dr`), without its period.
@@ -227,38 +223,17 @@ fn proper_name(doc: &Document, h: usize) -> Option<Vec<String>> {
     if doc.tokens[h].upos != "PROPN" {
         return None;
     }
-    let mut keep = vec![h];
-    let mut k = 0;
-    while k < keep.len() {
-        let t = keep[k];
-        for &c in &doc.children[t] {
-            let rel = doc.tokens[c].deprel.as_str();
-            let propn = doc.tokens[c].upos == "PROPN";
-            let of_phrase = rel == "nmod"
-                && propn
-                && doc.children_with(c, "case").any(|x| doc.lower(x) == "of");
-            if (propn && matches!(rel, "compound" | "flat" | "flat:name"))
-                || of_phrase
-                || (t != h && rel == "case" && doc.lower(c) == "of")
-            {
-                keep.push(c);
-            }
-        }
-        k += 1;
-    }
-    keep.sort_unstable();
-    let pos = keep.binary_search(&h).ok()?;
-    let (mut l, mut r) = (pos, pos);
-    while l > 0 && keep[l - 1] + 1 == keep[l] {
-        l -= 1;
-    }
-    while r + 1 < keep.len() && keep[r + 1] == keep[r] + 1 {
-        r += 1;
-    }
-    let mut words: Vec<String> = keep[l..=r]
-        .iter()
-        .map(|&t| doc.word(t).to_string())
-        .collect();
+    let keep = doc.subtree_where(h, |t, c| {
+        let rel = doc.tokens[c].deprel.as_str();
+        let propn = doc.tokens[c].upos == "PROPN";
+        let of_phrase =
+            rel == "nmod" && propn && doc.children_with(c, "case").any(|x| doc.lower(x) == "of");
+        (propn && matches!(rel, "compound" | "flat" | "flat:name"))
+            || of_phrase
+            || (t != h && rel == "case" && doc.lower(c) == "of")
+    });
+    let run = crate::document::run_around(&keep, h);
+    let mut words: Vec<String> = run.iter().map(|&t| doc.word(t).to_string()).collect();
     while words.len() > 1 && is_title(&words[0].trim_end_matches('.').to_lowercase()) {
         words.remove(0);
     }
