@@ -593,7 +593,9 @@ fn np_head(doc: &Document, t: usize, region: &[usize]) -> usize {
                     | "flat:name"
                     | "nummod"
                     | "nmod:desc"
-            ) || (rel == "nmod" && cur + 1 == h))
+            ) || (rel == "nmod" && cur + 1 == h)
+                // `the opposition leader, Tomasz Wrona`: the name is the role's appositive
+                || (rel == "appos" && h < cur && doc.tokens[h].upos == "NOUN"))
         {
             cur = h;
         } else {

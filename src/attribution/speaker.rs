@@ -95,6 +95,10 @@ pub fn mention(doc: &Document, h: usize) -> Span {
     });
     let run = run_around(&keep, h);
     let (mut a, mut b) = (run[0], run[run.len() - 1]);
+    // `from Chairwoman X`: a preposition or conjunction opening the phrase is not the mention
+    while a < h && matches!(doc.tokens[a].deprel.as_str(), "case" | "cc" | "mark") {
+        a += 1;
+    }
     let edge_punct = |i: usize| doc.tokens[i].upos == "PUNCT" || doc.word(i) == "-";
     while a < b && edge_punct(a) {
         a += 1;
