@@ -387,7 +387,7 @@ fn ceasefire_actions_have_resolved_agents() {
 }
 
 /// The labelled regression corpus: every label holds except the ids listed, with the reason,
-/// in `corpus/labelled/known_failures.txt`; a newly failing id fails this test, and so does a
+/// in `corpus/labelled/known_failures.list`; a newly failing id fails this test, and so does a
 /// listed id that now passes (so the list only shrinks).
 #[test]
 fn labelled_corpus_has_no_regressions() {
@@ -396,7 +396,7 @@ fn labelled_corpus_has_no_regressions() {
         .arg(repo().join("corpus/labelled")));
     let out = stdout(&o);
     let known: Vec<String> =
-        std::fs::read_to_string(repo().join("corpus/labelled/known_failures.txt"))
+        std::fs::read_to_string(repo().join("corpus/labelled/known_failures.list"))
             .unwrap_or_default()
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -412,7 +412,7 @@ fn labelled_corpus_has_no_regressions() {
     assert!(new.is_empty(), "labels that now fail: {new:?}\n{out}");
     assert!(
         fixed.is_empty(),
-        "labels that now pass: remove them from known_failures.txt: {fixed:?}"
+        "labels that now pass: remove them from known_failures.list: {fixed:?}"
     );
 }
 
