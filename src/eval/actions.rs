@@ -27,11 +27,7 @@ impl fmt::Display for ActionReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.correct as f64 / self.predicted.max(1) as f64;
         let r = self.correct as f64 / self.gold.max(1) as f64;
-        let f1 = if p + r == 0.0 {
-            0.0
-        } else {
-            2.0 * p * r / (p + r)
-        };
+        let f1 = super::f1(p, r);
         writeln!(
             f,
             "GUM dev {} documents: (agent, verb, object) triples, predicted parse vs gold trees",

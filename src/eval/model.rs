@@ -94,11 +94,7 @@ pub fn score(model: &Model, examples: &[Example]) -> Result<ModelScores, ModelEr
         las_full: r(las_full, words),
         ner_precision: p,
         ner_recall: rc,
-        ner_f1: if p + rc == 0.0 {
-            0.0
-        } else {
-            2.0 * p * rc / (p + rc)
-        },
+        ner_f1: super::f1(p, rc),
         ner_gold: n_gold,
     })
 }

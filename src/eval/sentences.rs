@@ -37,11 +37,7 @@ impl Prf {
         };
         let precision = ratio(correct, predicted);
         let recall = ratio(correct, gold);
-        let f1 = if precision + recall > 0.0 {
-            2.0 * precision * recall / (precision + recall)
-        } else {
-            0.0
-        };
+        let f1 = super::f1(precision, recall);
         Prf {
             precision,
             recall,
