@@ -120,6 +120,8 @@ pub struct Document {
     pub entities: Vec<Entity>,
     /// Dependents of each token, in text order (filled with the tree).
     pub children: Vec<Vec<usize>>,
+    /// Content spans of the quotations in the text (filled by attribution, read by actions).
+    pub quoted: Vec<Span>,
     pub claims: Vec<Claim>,
 }
 

@@ -6,7 +6,8 @@
 //! `verb` = the verb group as written (auxiliaries, negation, particles: `has rejected`,
 //! `did not accept`, `called on`); `what` = the direct object, else the object of a particle
 //! or preposition verb, else a clausal complement. Copulas and linking verbs are not actions.
-//! Agentless passives and actions inside quoted or reported content are skipped unless asked.
+//! Agentless passives and actions inside quoted or reported content are skipped unless asked
+//! (runs after `attribution`, whose quotations and quote claims it reads).
 
 use crate::attribution::cue_of;
 use crate::attribution::lexicon::{CueClass, Lexicon};
@@ -48,11 +49,6 @@ impl Stage for ActionFinder {
             .filter(|c| c.kind.is_quote())
             .filter_map(|c| c.what)
             .collect();
-        let paragraphs: Vec<Span> = doc.paragraphs.iter().map(|p| p.span).collect();
-        let quoted: Vec<Span> = crate::attribution::marks::quotations(&doc.text, &paragraphs)
-            .into_iter()
-            .map(|q| q.content)
-            .collect();
         // Complements of cognition verbs (`Investors fear that the bank will fail`) are
         // thoughts, not narrated events.
         let thought: Vec<Span> = (0..doc.tokens.len())
@@ -66,7 +62,7 @@ impl Stage for ActionFinder {
                 let span = doc.tokens[v].span;
                 let in_reported = reported
                     .iter()
-                    .chain(&quoted)
+                    .chain(&doc.quoted)
                     .chain(&thought)
                     .any(|r| r.contains(span));
                 if in_reported && !self.rules.actions_in_quotes {

@@ -85,11 +85,6 @@ impl Lexicon {
     pub fn phrases(&self) -> &[Vec<String>] {
         &self.phrases
     }
-
-    /// True if the lemma is a cue of any class, or the first word of a phrasal cue.
-    pub fn is_any_verb(&self, lemma: &str) -> bool {
-        self.verbs.contains_key(lemma) || self.phrasal.keys().any(|(l, _)| l == lemma)
-    }
 }
 
 #[cfg(test)]

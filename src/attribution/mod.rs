@@ -51,6 +51,7 @@ impl Stage for QuoteFinder {
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         let paragraphs: Vec<Span> = doc.paragraphs.iter().map(|p| p.span).collect();
         let quotes = marks::quotations(&doc.text, &paragraphs);
+        doc.quoted = quotes.iter().map(|q| q.content).collect();
         let mut used = vec![false; quotes.len()];
         let mut claims = indirect(doc, self.lexicon, &quotes, &mut used);
         let direct = direct(doc, self.lexicon, &quotes, &used, &claims);
@@ -141,7 +142,7 @@ fn indirect(doc: &Document, lex: &Lexicon, quotes: &[Quotation], used: &mut [boo
                 used[qi] = true;
             }
         }
-        let mut c = new_claim(doc, kind, verb_head(doc, v));
+        let mut c = new_claim(doc, kind, v);
         c.who = who_head.map(|h| mention(doc, h));
         c.who_head = who_head;
         c.antecedent = antecedent;
@@ -173,10 +174,6 @@ fn extend_to_quote(quotes: &[Quotation], what: Span) -> Span {
         }
     }
     what
-}
-
-fn verb_head(_doc: &Document, v: usize) -> usize {
-    v
 }
 
 type Found = (Option<usize>, Option<usize>, Span, Vec<usize>);
