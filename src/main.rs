@@ -20,7 +20,8 @@ struct Cli {
     /// Model weights (.safetensors; its .json beside it).
     #[arg(long, global = true, env = "WHOSAID_MODEL")]
     model: Option<PathBuf>,
-    /// Model precision: auto (bf16 where the CPU has avx512_bf16, else f32), f32 or bf16.
+    /// Model precision: auto (bf16 where the CPU has avx512_bf16, else f32), f32, bf16, or int8
+    /// (the encoder's linear layers).
     #[arg(long, global = true, value_enum, default_value = "auto")]
     precision: PrecisionArg,
     #[command(subcommand)]
@@ -32,6 +33,7 @@ enum PrecisionArg {
     Auto,
     F32,
     Bf16,
+    Int8,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -140,6 +142,41 @@ enum Command {
         limit: usize,
         #[arg(long, default_value_t = 2)]
         threads: i32,
+        /// Weight of the NER loss (the syntax losses weigh 1 each).
+        #[arg(long, default_value_t = 1.0)]
+        ner_weight: f64,
+        /// Train the character-aware NER head (see train-ner) jointly with the encoder.
+        #[arg(long)]
+        ner_head: bool,
+    },
+    /// Train a NER head on the frozen encoder of a jointly trained model (second phase).
+    TrainNer {
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
+        #[arg(long, default_value = "models/whosaid.safetensors")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 12)]
+        epochs: usize,
+        #[arg(long, default_value_t = 32)]
+        batch_size: usize,
+        #[arg(long, default_value_t = 1e-3)]
+        lr: f64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        #[arg(long, default_value_t = 2)]
+        threads: i32,
+        #[arg(long, default_value_t = 256)]
+        hidden: i64,
+        #[arg(long, default_value_t = 2)]
+        layers: i64,
+        #[arg(long, default_value_t = 0.3)]
+        dropout: f64,
+    },
+    /// Measure the int8 calibration (input ranges of the encoder's linear layers) of the model
+    /// on training text and write it into the model's JSON (`train` does this at its end).
+    Calibrate {
+        #[arg(long, default_value = "../shared/data")]
+        data: PathBuf,
     },
 }
 
@@ -167,8 +204,19 @@ fn model_config(cli_model: &Option<PathBuf>, precision: PrecisionArg) -> ModelCo
         PrecisionArg::Auto => {}
         PrecisionArg::F32 => cfg.precision = Precision::F32,
         PrecisionArg::Bf16 => cfg.precision = Precision::Bf16,
+        PrecisionArg::Int8 => cfg.precision = Precision::Int8,
     }
     cfg
+}
+
+fn default_ner_head() -> whosaid::model::heads::NerHeadConfig {
+    whosaid::model::heads::NerHeadConfig {
+        char_dim: 32,
+        char_filters: 64,
+        hidden: 256,
+        layers: 2,
+        dropout: 0.3,
+    }
 }
 
 fn threads(n: Option<usize>) -> usize {
@@ -411,6 +459,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             tch::set_num_threads(n as i32);
             let (articles, _) = whosaid::input::discover(&inputs, &["txt".to_string()]);
             let t0 = std::time::Instant::now();
+            let precision = mcfg.precision;
             let pipeline = Pipeline::new(mcfg, RuleOptions::default())?;
             let load = t0.elapsed().as_secs_f64();
             let opts = RunOptions {
@@ -421,19 +470,16 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 kinds: vec![],
             };
             let t1 = std::time::Instant::now();
-            let (mut words, mut rows, mut arts) = (0, 0, 0);
-            for _ in 0..repeat.max(1) {
-                let (stats, _) =
-                    whosaid::pipeline::run(&pipeline, &articles, std::io::sink(), &opts)?;
-                words += stats.words;
-                rows += stats.rows;
-                arts += stats.articles;
-            }
+            // One run over the folder repeated, as one run over a folder that size would go.
+            let repeated: Vec<_> = (0..repeat.max(1)).flat_map(|_| articles.clone()).collect();
+            let (stats, _) = whosaid::pipeline::run(&pipeline, &repeated, std::io::sink(), &opts)?;
+            let (words, rows, arts) = (stats.words, stats.rows, stats.articles);
             let secs = t1.elapsed().as_secs_f64();
             println!("articles        {arts}");
             println!("words           {words}");
             println!("rows            {rows}");
             println!("threads         {n}");
+            println!("precision       {precision:?}");
             println!("model load      {load:.2} s");
             println!("processing      {secs:.2} s");
             println!("words/second    {:.0}", words as f64 / secs);
@@ -451,8 +497,12 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             seed,
             limit,
             threads,
+            ner_weight,
+            ner_head,
         } => {
             whosaid::train::train(&whosaid::train::TrainConfig {
+                ner_weight,
+                ner_head: ner_head.then(default_ner_head),
                 data,
                 encoder_dir: mcfg.encoder_dir,
                 out,
@@ -465,6 +515,42 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 limit,
                 threads,
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::TrainNer {
+            data,
+            out,
+            epochs,
+            batch_size,
+            lr,
+            seed,
+            threads,
+            hidden,
+            layers,
+            dropout,
+        } => {
+            whosaid::train::ner::train_ner(&whosaid::train::ner::NerTrainConfig {
+                data,
+                model: mcfg.weights.context("no model weights given")?,
+                out,
+                encoder_dir: mcfg.encoder_dir,
+                epochs,
+                batch_size,
+                lr,
+                seed,
+                threads,
+                head: whosaid::model::heads::NerHeadConfig {
+                    hidden,
+                    layers,
+                    dropout,
+                    ..default_ner_head()
+                },
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Calibrate { data } => {
+            let weights = mcfg.weights.context("no model weights given")?;
+            whosaid::train::calibrate(&data, &mcfg.encoder_dir, &weights)?;
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -13,6 +13,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 pub trait Stage: Send + Sync {
     fn name(&self) -> &'static str;
     fn process(&self, doc: &mut Document) -> Result<(), StageError>;
+
+    /// Processes several documents, by default each on its own in parallel. The model stage
+    /// overrides it to batch sentences across documents (fuller, evenly sized encoder batches).
+    fn process_many(&self, docs: &mut [&mut Document]) -> Vec<Result<(), StageError>> {
+        use rayon::prelude::*;
+        docs.par_iter_mut().map(|d| self.process(d)).collect()
+    }
 }
 
 /// A stage failed on one document.
@@ -66,17 +73,42 @@ impl Pipeline {
 
     /// Runs every stage on one text.
     pub fn process(&self, text: String) -> Result<Document, StageError> {
-        let mut doc = Document::new(text);
+        self.process_many(vec![text])
+            .pop()
+            .expect("one result per text")
+    }
+
+    /// Runs every stage on several texts, stage by stage, so that each stage sees them all at
+    /// once (in parallel, or batched by the model). A document that fails leaves the others.
+    pub fn process_many(&self, texts: Vec<String>) -> Vec<Result<Document, StageError>> {
+        let mut docs: Vec<Result<Document, StageError>> =
+            texts.into_iter().map(|t| Ok(Document::new(t))).collect();
         for stage in &self.stages {
-            stage
-                .process(&mut doc)
-                .map_err(|e| StageError::Other(format!("{} stage: {e}", stage.name())))?;
+            let mut live: Vec<&mut Document> = docs.iter_mut().flatten().collect();
+            let results = stage.process_many(&mut live);
+            let failed: Vec<Option<StageError>> = results.into_iter().map(Result::err).collect();
+            let mut failed = failed.into_iter();
+            for d in docs.iter_mut() {
+                if d.is_ok() {
+                    if let Some(e) = failed.next().flatten() {
+                        *d = Err(StageError::Other(format!("{} stage: {e}", stage.name())));
+                    }
+                }
+            }
         }
-        doc.claims
-            .sort_by_key(|c| (c.sentence, c.anchor(), c.kind, c.what.map(|s| s.end)));
-        Ok(doc)
+        for doc in docs.iter_mut().flatten() {
+            doc.claims
+                .sort_by_key(|c| (c.sentence, c.anchor(), c.kind, c.what.map(|s| s.end)));
+        }
+        docs
     }
 }
+
+/// Articles in flight at once. It bounds memory however many articles there are, and it is
+/// fixed (not derived from the thread count) because the model batches sentences across the
+/// articles of a window: the same windows give the same batches, so output never depends on
+/// the thread count.
+const WINDOW: usize = 32;
 
 /// How `run` writes and reports.
 #[derive(Clone, Debug)]
@@ -126,17 +158,26 @@ pub fn run<W: Write>(
     };
     let mut stats = RunStats::default();
     let words = AtomicUsize::new(0);
-    // A window of articles in flight bounds memory however many articles there are.
-    let window = (opts.threads.max(1) * 8).max(16);
-    for chunk in articles.chunks(window) {
+    for chunk in articles.chunks(WINDOW) {
         let results: Vec<Result<(Vec<Row>, u64), String>> = pool.install(|| {
             use rayon::prelude::*;
-            chunk
+            let texts: Vec<Result<String, String>> = chunk
                 .par_iter()
-                .map(|a| {
-                    let text = read_article(&a.path, opts.max_bytes).map_err(|e| e.to_string())?;
-                    let bytes = text.len() as u64;
-                    let doc = pipeline.process(text).map_err(|e| e.to_string())?;
+                .map(|a| read_article(&a.path, opts.max_bytes).map_err(|e| e.to_string()))
+                .collect();
+            let sizes: Vec<Result<u64, String>> = texts
+                .iter()
+                .map(|t| t.as_ref().map(|s| s.len() as u64).map_err(Clone::clone))
+                .collect();
+            let read: Vec<String> = texts.into_iter().flatten().collect();
+            let mut docs = pipeline.process_many(read).into_iter();
+            sizes
+                .into_iter()
+                .zip(chunk)
+                .map(|(size, a)| {
+                    let bytes = size?;
+                    let doc = docs.next().expect("one document per text");
+                    let doc = doc.map_err(|e| e.to_string())?;
                     words.fetch_add(doc.tokens.len(), Ordering::Relaxed);
                     let mut r = rows(&a.name, &doc);
                     if !opts.kinds.is_empty() {

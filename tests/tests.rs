@@ -504,3 +504,57 @@ fn action_eval_holds_its_floor() {
     let f1: f64 = line.split("F1 ").nth(1).unwrap().trim().parse().unwrap();
     assert!(f1 >= 0.82, "{out}");
 }
+
+fn model_with(precision: whosaid::model::Precision) -> Option<whosaid::model::Model> {
+    let mut cfg = whosaid::model::ModelConfig::default_paths(&repo());
+    if !cfg.encoder_dir.join("config.json").exists() {
+        return None;
+    }
+    cfg.precision = precision;
+    Some(whosaid::model::Model::load(cfg, None).unwrap())
+}
+
+const SENTENCES: &[&str] = &[
+    "Ukraine 's defence minister Rustem Umerov said on Tuesday that the talks had made progress .",
+    "He added that a ceasefire was not yet on the table .",
+    "The meeting in Geneva was initiated by the U.S. , according to officials .",
+    "Short one .",
+];
+
+fn words() -> Vec<Vec<&'static str>> {
+    SENTENCES.iter().map(|s| s.split(' ').collect()).collect()
+}
+
+#[test]
+fn inference_pass_matches_rust_bert() {
+    use whosaid::model::Precision;
+    let Some(model) = model_with(Precision::F32) else {
+        return;
+    };
+    let fast = model.analyze(&words()).unwrap();
+    let reference = model.for_training().analyze(&words()).unwrap();
+    assert_eq!(fast, reference);
+}
+
+#[test]
+fn int8_results_do_not_depend_on_batch_mates() {
+    use whosaid::model::Precision;
+    let Some(model) = model_with(Precision::Int8) else {
+        return;
+    };
+    let together = model.analyze(&words()).unwrap();
+    for (i, w) in words().into_iter().enumerate() {
+        let alone = model.analyze(&[w]).unwrap();
+        assert_eq!(alone[0], together[i], "sentence {i}");
+    }
+    // and stay close to f32: same heads for nearly every word
+    let f32 = model_with(Precision::F32)
+        .unwrap()
+        .analyze(&words())
+        .unwrap();
+    let (same, all) = f32.iter().zip(&together).fold((0, 0), |(s, n), (a, b)| {
+        let k = a.heads.iter().zip(&b.heads).filter(|(x, y)| x == y).count();
+        (s + k, n + a.heads.len())
+    });
+    assert!(same * 10 >= all * 9, "{same}/{all} heads agree with f32");
+}

@@ -2,7 +2,7 @@
 //! parser (arc scores over heads incl. a learned root, and bilinear relation scores).
 //! One encoder pass feeds all of them.
 
-use super::labels::{NER_TAGS, SHAPES, UPOS};
+use super::labels::{CHAR_IDS, NER_TAGS, SHAPES, UPOS};
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
 
@@ -15,6 +15,118 @@ pub struct HeadsConfig {
     pub label_dim: i64,
     pub n_deprels: i64,
     pub dropout: f64,
+    /// The NER head trained on the frozen encoder after the joint run (`whosaid train-ner`);
+    /// without it, NER is the joint run's linear layer.
+    #[serde(default)]
+    pub ner_head: Option<NerHeadConfig>,
+}
+
+/// Sizes of the NER head.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct NerHeadConfig {
+    pub char_dim: i64,
+    pub char_filters: i64,
+    pub hidden: i64,
+    /// Word-level convolution layers (width 3 each).
+    pub layers: i64,
+    pub dropout: f64,
+}
+
+/// NER over the encoder's word vectors plus what the uncased encoder cannot see: each word's
+/// shape and a character convolution over its cased spelling, mixed across neighbouring words
+/// by width-3 convolutions (so `Mr. smith` and `Smith said` can look at each other's casing).
+/// Convolutions, unlike a recurrent layer, give the same result however a sentence is padded.
+pub struct NerHead {
+    shape_emb: nn::Embedding,
+    char_emb: nn::Embedding,
+    char_conv: nn::Conv1D,
+    input: nn::Linear,
+    convs: Vec<nn::Conv1D>,
+    out: nn::Linear,
+    dropout: f64,
+}
+
+impl NerHead {
+    pub fn new(p: &nn::Path, encoder_dim: i64, c: &NerHeadConfig) -> NerHead {
+        let conv = |name: String, i: i64, o: i64| {
+            nn::conv1d(
+                p / name,
+                i,
+                o,
+                3,
+                nn::ConvConfig {
+                    padding: 1,
+                    ..Default::default()
+                },
+            )
+        };
+        NerHead {
+            shape_emb: nn::embedding(p / "shape", SHAPES as i64, 16, Default::default()),
+            char_emb: nn::embedding(p / "char", CHAR_IDS as i64, c.char_dim, Default::default()),
+            char_conv: conv("char_conv".into(), c.char_dim, c.char_filters),
+            input: nn::linear(
+                p / "input",
+                encoder_dim + 16 + c.char_filters,
+                c.hidden,
+                Default::default(),
+            ),
+            convs: (0..c.layers)
+                .map(|i| conv(format!("conv{i}"), c.hidden, c.hidden))
+                .collect(),
+            out: nn::linear(
+                p / "out",
+                c.hidden,
+                NER_TAGS.len() as i64,
+                Default::default(),
+            ),
+            dropout: c.dropout,
+        }
+    }
+
+    /// `words` `[B, W, D]`, `shapes` `[B, W]`, `chars` `[B, W, C]`, `mask` `[B, W]` to BIO
+    /// scores `[B, W, tags]`.
+    pub fn forward(
+        &self,
+        words: &Tensor,
+        shapes: &Tensor,
+        chars: &Tensor,
+        mask: &Tensor,
+        train: bool,
+    ) -> Tensor {
+        let (b, w, c) = chars.size3().unwrap();
+        let ch = self
+            .char_emb
+            .forward(&chars.view([b * w, c]))
+            .transpose(1, 2);
+        let char_mask = chars.view([b * w, 1, c]).gt(0);
+        // Max over the word's real characters (padding scores -inf; empty words give 0).
+        let ch = self
+            .char_conv
+            .forward(&ch)
+            .masked_fill(&char_mask.logical_not(), f64::NEG_INFINITY)
+            .amax([2], false)
+            .clamp_min(-1e4)
+            .view([b, w, -1]);
+        let x = Tensor::cat(
+            &[
+                words,
+                &self.shape_emb.forward(shapes),
+                &ch.to_kind(words.kind()),
+            ],
+            -1,
+        )
+        .dropout(self.dropout, train);
+        let m = mask.unsqueeze(-1).to_kind(words.kind());
+        let mut h = self.input.forward(&x).gelu("none") * &m;
+        for conv in &self.convs {
+            let y = conv
+                .forward(&h.dropout(self.dropout, train).transpose(1, 2))
+                .transpose(1, 2)
+                .gelu("none");
+            h = (h + y) * &m;
+        }
+        self.out.forward(&h.dropout(self.dropout, train))
+    }
 }
 
 pub struct Heads {

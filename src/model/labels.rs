@@ -101,6 +101,23 @@ pub fn shape(word: &str) -> usize {
     }
 }
 
+/// Characters of a word the NER head reads (the first ones: where casing and most affixes are).
+pub const WORD_CHARS: usize = 16;
+/// Character classes: 0 = padding, 1..=95 printable ASCII, 96 anything else.
+pub const CHAR_IDS: usize = 97;
+
+/// The word's first `WORD_CHARS` characters as character classes, padded with 0.
+pub fn char_ids(word: &str) -> [i64; WORD_CHARS] {
+    let mut out = [0i64; WORD_CHARS];
+    for (slot, c) in out.iter_mut().zip(word.chars()) {
+        *slot = match c {
+            ' '..='~' => c as i64 - ' ' as i64 + 1,
+            _ => 96,
+        };
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +135,16 @@ mod tests {
         ] {
             assert_eq!(shape(w), s, "{w}");
         }
+    }
+
+    #[test]
+    fn char_ids_keep_case_and_pad() {
+        let ids = char_ids("Ré");
+        assert_eq!(ids[0], ('R' as i64) - 31);
+        assert_eq!(ids[1], 96);
+        assert!(ids[2..].iter().all(|&i| i == 0));
+        assert_ne!(char_ids("a")[0], char_ids("A")[0]);
+        assert_eq!(char_ids(&"x".repeat(40)).len(), WORD_CHARS);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! every other weight, fine-tuned, in f16; `models/whosaid.json` holds the label sets and sizes.
 
 pub mod decode;
+pub mod encoder;
 pub mod heads;
 pub mod labels;
 pub mod lemma;
@@ -15,9 +16,10 @@ pub mod tagger;
 
 pub use tagger::Tagger;
 
-use heads::{HeadScores, Heads, HeadsConfig};
+use encoder::{FastEncoder, LinearKind};
+use heads::{HeadScores, Heads, HeadsConfig, NerHead, NerHeadConfig};
 use labels::NER_TAGS;
-use pieces::{encode_batch, PieceBatch};
+use pieces::{encode_batch, sentence_pieces, PieceBatch, SentencePieces};
 use rust_bert::bert::{BertConfig, BertEmbeddings, BertModel};
 use rust_bert::Config;
 use serde::{Deserialize, Serialize};
@@ -48,22 +50,28 @@ pub enum ModelError {
 
 /// Numeric precision of inference. bf16 roughly doubles CPU speed on CPUs with avx512_bf16,
 /// and is many times slower than f32 on CPUs without it (measured: 31 vs 654 words/s on an
-/// AVX2-only EPYC), so the default picks it only where the CPU has it.
+/// AVX2-only EPYC), so the default picks it only where the CPU has it. Elsewhere on x86 the
+/// default is int8 linear layers in the encoder: 1.4x the words/s of f32 on that EPYC for
+/// 0.2 points of LAS (see models/README.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
     F32,
     Bf16,
+    /// int8 linear layers in the encoder (fbgemm), f32 elsewhere.
+    Int8,
 }
 
 impl Precision {
-    /// bf16 where the CPU computes it natively, else f32.
+    /// bf16 where the CPU computes it natively, else int8 on x86 (fbgemm), else f32.
     pub fn best_for_cpu() -> Precision {
         #[cfg(target_arch = "x86_64")]
         {
             if std::arch::is_x86_feature_detected!("avx512bf16") {
                 return Precision::Bf16;
             }
+            Precision::Int8
         }
+        #[cfg(not(target_arch = "x86_64"))]
         Precision::F32
     }
 }
@@ -76,8 +84,9 @@ pub struct ModelConfig {
     /// Our weights (`.safetensors`); `None` starts untrained heads (training only).
     pub weights: Option<PathBuf>,
     pub precision: Precision,
-    /// Most words (padded) in one encoder batch.
-    pub max_batch_words: usize,
+    /// Most word pieces (padded) in one encoder batch. Measured on 2 cores: batches of about
+    /// 800 pieces run twice as fast per word as batches of 5,000 (cache-sized activations).
+    pub max_batch_pieces: usize,
 }
 
 impl ModelConfig {
@@ -90,7 +99,7 @@ impl ModelConfig {
             encoder_dir,
             weights: Some(repo.join("models/whosaid.safetensors")),
             precision: Precision::best_for_cpu(),
-            max_batch_words: 3000,
+            max_batch_pieces: 800,
         }
     }
 }
@@ -100,6 +109,10 @@ impl ModelConfig {
 pub struct ModelMeta {
     pub heads: HeadsConfig,
     pub deprels: Vec<String>,
+    /// Input range of every encoder linear layer (`encoder::LINEARS` per layer) over
+    /// calibration text, measured in f32 by `whosaid calibrate`; the int8 path needs it.
+    #[serde(default)]
+    pub int8_ranges: Vec<(f64, f64)>,
     /// Free-form record of how the weights were trained.
     #[serde(default)]
     pub recipe: serde_json::Value,
@@ -129,9 +142,13 @@ pub struct Model {
     pub vs: nn::VarStore,
     encoder: BertModel<BertEmbeddings>,
     pub heads: Heads,
+    /// Replaces the joint run's NER layer when the model has one.
+    pub ner_head: Option<NerHead>,
     tokenizer: Tokenizer,
     pub meta: ModelMeta,
     config: ModelConfig,
+    /// The inference forward pass over the same weights (f32 or int8); `None` while training.
+    fast: Option<FastEncoder>,
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ModelError + '_ {
@@ -176,6 +193,13 @@ impl Model {
         let mut vs = nn::VarStore::new(Device::Cpu);
         let encoder = BertModel::new_with_optional_pooler(vs.root(), &bert_config, false);
         let heads = Heads::new(&(vs.root().set_group(1) / "heads"), &meta.heads);
+        let ner_head = meta.heads.ner_head.as_ref().map(|c| {
+            NerHead::new(
+                &(vs.root().set_group(1) / "ner_head"),
+                meta.heads.encoder_dim,
+                c,
+            )
+        });
         let enc_weights = config.encoder_dir.join("model.safetensors");
         vs.load_partial(&enc_weights)?;
         if let Some(w) = &config.weights {
@@ -197,9 +221,32 @@ impl Model {
                 });
             }
         }
-        match config.precision {
-            Precision::F32 => vs.float(),
-            Precision::Bf16 => vs.bfloat16(),
+        let linear = match config.precision {
+            Precision::Bf16 => {
+                vs.bfloat16();
+                None
+            }
+            Precision::F32 => Some(LinearKind::F32),
+            Precision::Int8 => Some(LinearKind::Int8),
+        };
+        if linear.is_some() {
+            // The stored weights are f16; loading keeps their kind.
+            vs.float();
+        }
+        let fast = linear.and_then(|kind| {
+            FastEncoder::from_var_store(
+                &vs,
+                bert_config.num_hidden_layers,
+                bert_config.num_attention_heads,
+                kind,
+                &meta.int8_ranges,
+            )
+        });
+        if config.precision == Precision::Int8 && meta.int8_ranges.is_empty() {
+            return Err(ModelError::Format {
+                path: config.weights.clone().unwrap_or_default(),
+                message: "no int8 calibration (run `whosaid calibrate`)".into(),
+            });
         }
         let tok_path = config.encoder_dir.join("tokenizer.json");
         let mut tokenizer = Tokenizer::from_file(&tok_path)
@@ -212,10 +259,19 @@ impl Model {
             vs,
             encoder,
             heads,
+            ner_head,
             tokenizer,
             meta,
             config,
+            fast,
         })
+    }
+
+    /// Switches to rust-bert's forward pass (autograd, dropout) for training: the inference
+    /// pass holds copies of the weights and would not see their updates.
+    pub fn for_training(mut self) -> Model {
+        self.fast = None;
+        self
     }
 
     /// Saves every weight but the frozen word-piece table, in f16, plus the label sets.
@@ -229,10 +285,38 @@ impl Model {
             .collect();
         named.sort_by(|a, b| a.0.cmp(&b.0));
         Tensor::write_safetensors(&named, path)?;
-        let meta = serde_json::to_string_pretty(&self.meta).expect("meta serializes");
-        let mp = ModelMeta::meta_path(path);
-        std::fs::write(&mp, meta + "\n").map_err(io_err(&mp))?;
+        self.save_meta(path)
+    }
+
+    /// Measures the input range of every encoder linear layer over `sentences` (f32), for the
+    /// int8 path, and keeps it in `meta`.
+    pub fn calibrate(&mut self, sentences: &[Vec<&str>]) -> Result<(), ModelError> {
+        let bert_config = BertConfig::from_file(self.config.encoder_dir.join("config.json"));
+        let f32_encoder = FastEncoder::from_var_store(
+            &self.vs,
+            bert_config.num_hidden_layers,
+            bert_config.num_attention_heads,
+            LinearKind::F32,
+            &[],
+        )
+        .ok_or_else(|| ModelError::Format {
+            path: self.config.encoder_dir.clone(),
+            message: "encoder weights are not BERT's".into(),
+        })?;
+        let mut ranges = Vec::new();
+        for batch in sentences.chunks(32) {
+            let pb = self.encode(batch)?;
+            tch::no_grad(|| f32_encoder.observe(&pb.input_ids, &pb.attention_mask, &mut ranges));
+        }
+        self.meta.int8_ranges = ranges;
         Ok(())
+    }
+
+    /// Writes the label sets, sizes and calibration beside `weights`.
+    pub fn save_meta(&self, weights: &Path) -> Result<(), ModelError> {
+        let meta = serde_json::to_string_pretty(&self.meta).expect("meta serializes");
+        let mp = ModelMeta::meta_path(weights);
+        std::fs::write(&mp, meta + "\n").map_err(io_err(&mp))
     }
 
     pub fn encode(&self, sentences: &[Vec<&str>]) -> Result<PieceBatch, ModelError> {
@@ -240,44 +324,79 @@ impl Model {
             .map_err(|e| ModelError::Tokenizer(e.to_string()))
     }
 
+    /// Adds an untrained NER head (for `train-ner`); every weight already there is frozen.
+    pub fn add_ner_head(&mut self, config: NerHeadConfig) {
+        self.vs.freeze();
+        let head = NerHead::new(
+            &(self.vs.root() / "ner_head"),
+            self.meta.heads.encoder_dim,
+            &config,
+        );
+        self.meta.heads.ner_head = Some(config);
+        self.ner_head = Some(head);
+    }
+
     /// One encoder pass and all heads.
     pub fn forward(&self, batch: &PieceBatch, train: bool) -> Result<HeadScores, ModelError> {
-        let out = self.encoder.forward_t(
-            Some(&batch.input_ids),
-            Some(&batch.attention_mask),
-            None,
-            None,
-            None,
-            None,
-            None,
-            train,
-        )?;
-        let hidden = out.hidden_state;
+        let words = self.word_vectors(batch, train)?;
+        let mut scores = self.heads.forward(&words, &batch.shapes, train);
+        if let Some(ner) = &self.ner_head {
+            scores.ner = ner.forward(&words, &batch.shapes, &batch.chars, &batch.word_mask, train);
+        }
+        Ok(scores)
+    }
+
+    /// The encoder's vector for each word (its first piece's): `[B, W, D]`.
+    pub fn word_vectors(&self, batch: &PieceBatch, train: bool) -> Result<Tensor, ModelError> {
+        let hidden = match (&self.fast, train) {
+            (Some(fast), false) => fast.forward(&batch.input_ids, &batch.attention_mask),
+            _ => {
+                self.encoder
+                    .forward_t(
+                        Some(&batch.input_ids),
+                        Some(&batch.attention_mask),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        train,
+                    )?
+                    .hidden_state
+            }
+        };
         let d = hidden.size()[2];
         let idx = batch.first_piece.unsqueeze(-1).expand([-1, -1, d], true);
-        let words = hidden.gather(1, &idx, false);
-        Ok(self.heads.forward(&words, &batch.shapes, train))
+        Ok(hidden.gather(1, &idx, false))
     }
 
     /// Analyses sentences given as words: UPOS, a well-formed tree with relations, BIO tags.
-    /// Sentences are batched by length so padding stays small; output order = input order.
+    /// Sentences are batched by piece count so padding stays small; output order = input order.
     pub fn analyze(&self, sentences: &[Vec<&str>]) -> Result<Vec<Analysis>, ModelError> {
+        let pieces = sentences
+            .iter()
+            .map(|words| sentence_pieces(&self.tokenizer, words))
+            .collect::<tokenizers::Result<Vec<SentencePieces>>>()
+            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
         let mut order: Vec<usize> = (0..sentences.len()).collect();
-        order.sort_by_key(|&i| sentences[i].len());
+        order.sort_by_key(|&i| (pieces[i].ids.len(), sentences[i].len()));
         let mut out = vec![Analysis::default(); sentences.len()];
         let mut start = 0;
         while start < order.len() {
             // Sorted ascending, so the last sentence of a batch sets its padded width.
             let mut end = start + 1;
             while end < order.len()
-                && (end + 1 - start) * sentences[order[end]].len().max(1)
-                    <= self.config.max_batch_words
+                && (end + 1 - start) * pieces[order[end]].ids.len() <= self.config.max_batch_pieces
                 && end - start < 128
             {
                 end += 1;
             }
             let batch_idx = &order[start..end];
-            let batch: Vec<Vec<&str>> = batch_idx.iter().map(|&i| sentences[i].clone()).collect();
+            let batch: Vec<(&SentencePieces, &[&str])> = batch_idx
+                .iter()
+                .map(|&i| (&pieces[i], sentences[i].as_slice()))
+                .collect();
+            let batch = PieceBatch::new(&batch, Device::Cpu);
             let results = tch::no_grad(|| self.analyze_batch(&batch))?;
             for (k, r) in batch_idx.iter().zip(results) {
                 out[*k] = r;
@@ -287,12 +406,11 @@ impl Model {
         Ok(out)
     }
 
-    fn analyze_batch(&self, sentences: &[Vec<&str>]) -> Result<Vec<Analysis>, ModelError> {
-        if sentences.iter().all(|s| s.is_empty()) {
-            return Ok(vec![Analysis::default(); sentences.len()]);
+    fn analyze_batch(&self, batch: &PieceBatch) -> Result<Vec<Analysis>, ModelError> {
+        if batch.lengths.iter().all(|&n| n == 0) {
+            return Ok(vec![Analysis::default(); batch.lengths.len()]);
         }
-        let batch = self.encode(sentences)?;
-        let scores = self.forward(&batch, false)?;
+        let scores = self.forward(batch, false)?;
         let upos: Vec<i64> = scores.upos.argmax(-1, false).reshape([-1]).try_into()?;
         let ner_lp: Vec<f32> = scores
             .ner

