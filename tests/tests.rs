@@ -445,11 +445,17 @@ fn check_fails_with_a_diff_when_a_label_is_wrong() {
     assert!(stderr(&o).contains("l.csv:2"), "{}", stderr(&o));
 }
 
+/// `whosaid eval WHAT` on ../shared/data, checked to succeed; `None` without the data.
+fn eval(what: &str) -> Option<Output> {
+    let data = data()?;
+    let o = run(whosaid().args(["eval", what, "--data"]).arg(&data));
+    assert!(o.status.success(), "{}", stderr(&o));
+    Some(o)
+}
+
 #[test]
 fn model_dev_scores_hold() {
-    let Some(data) = data() else { return };
-    let o = run(whosaid().args(["eval", "model", "--data"]).arg(&data));
-    assert!(o.status.success(), "{}", stderr(&o));
+    let Some(o) = eval("model") else { return };
     let err = stderr(&o);
     let score = |set: &str, key: &str| -> f64 {
         let line = err.lines().find(|l| l.contains(set)).unwrap();
@@ -482,9 +488,7 @@ const FLOORS: &[(&str, &str, f64)] = &[
 
 #[test]
 fn quote_eval_runs_and_holds_its_floor() {
-    let Some(data) = data() else { return };
-    let o = run(whosaid().args(["eval", "quotes", "--data"]).arg(&data));
-    assert!(o.status.success(), "{}", stderr(&o));
+    let Some(o) = eval("quotes") else { return };
     let out = stdout(&o);
     let all = out.lines().find(|l| l.starts_with("all")).unwrap();
     let f: Vec<&str> = all.split_whitespace().collect();
@@ -496,9 +500,7 @@ const QUOTE_F1_FLOOR: f64 = 0.64;
 
 #[test]
 fn action_eval_holds_its_floor() {
-    let Some(data) = data() else { return };
-    let o = run(whosaid().args(["eval", "actions", "--data"]).arg(&data));
-    assert!(o.status.success(), "{}", stderr(&o));
+    let Some(o) = eval("actions") else { return };
     let out = stdout(&o);
     let line = out.lines().find(|l| l.starts_with("P ")).unwrap();
     let f1: f64 = line.split("F1 ").nth(1).unwrap().trim().parse().unwrap();

@@ -90,17 +90,30 @@ pub struct ModelConfig {
 }
 
 impl ModelConfig {
+    /// The encoder at `encoder_dir`, our weights (if any), and the default batch size.
+    pub fn new(
+        encoder_dir: PathBuf,
+        weights: Option<PathBuf>,
+        precision: Precision,
+    ) -> ModelConfig {
+        ModelConfig {
+            encoder_dir,
+            weights,
+            precision,
+            max_batch_pieces: 800,
+        }
+    }
+
     /// The committed model at `models/` and the encoder set up by `scripts/setup.sh`.
     pub fn default_paths(repo: &Path) -> ModelConfig {
         let encoder_dir = std::env::var_os("WHOSAID_ENCODER_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| repo.join(".deps/encoder"));
-        ModelConfig {
+        ModelConfig::new(
             encoder_dir,
-            weights: Some(repo.join("models/whosaid.safetensors")),
-            precision: Precision::best_for_cpu(),
-            max_batch_pieces: 800,
-        }
+            Some(repo.join("models/whosaid.safetensors")),
+            Precision::best_for_cpu(),
+        )
     }
 }
 
@@ -149,6 +162,18 @@ pub struct Model {
     config: ModelConfig,
     /// The inference forward pass over the same weights (f32 or int8); `None` while training.
     fast: Option<FastEncoder>,
+    /// The encoder's shape, from its config.
+    layers: i64,
+    attention_heads: i64,
+}
+
+/// The NER head's variables live under `ner_head`, trained at the heads' learning rate.
+fn new_ner_head(vs: &nn::VarStore, heads: &HeadsConfig, config: &NerHeadConfig) -> NerHead {
+    NerHead::new(
+        &(vs.root().set_group(1) / "ner_head"),
+        heads.encoder_dim,
+        config,
+    )
 }
 
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ModelError + '_ {
@@ -193,13 +218,11 @@ impl Model {
         let mut vs = nn::VarStore::new(Device::Cpu);
         let encoder = BertModel::new_with_optional_pooler(vs.root(), &bert_config, false);
         let heads = Heads::new(&(vs.root().set_group(1) / "heads"), &meta.heads);
-        let ner_head = meta.heads.ner_head.as_ref().map(|c| {
-            NerHead::new(
-                &(vs.root().set_group(1) / "ner_head"),
-                meta.heads.encoder_dim,
-                c,
-            )
-        });
+        let ner_head = meta
+            .heads
+            .ner_head
+            .as_ref()
+            .map(|c| new_ner_head(&vs, &meta.heads, c));
         let enc_weights = config.encoder_dir.join("model.safetensors");
         vs.load_partial(&enc_weights)?;
         if let Some(w) = &config.weights {
@@ -220,6 +243,12 @@ impl Model {
                     message: format!("missing weights: {}", missing.join(", ")),
                 });
             }
+        }
+        if config.precision == Precision::Int8 && meta.int8_ranges.is_empty() {
+            return Err(ModelError::Format {
+                path: config.weights.clone().unwrap_or_default(),
+                message: "no int8 calibration (run `whosaid calibrate`)".into(),
+            });
         }
         let linear = match config.precision {
             Precision::Bf16 => {
@@ -242,12 +271,6 @@ impl Model {
                 &meta.int8_ranges,
             )
         });
-        if config.precision == Precision::Int8 && meta.int8_ranges.is_empty() {
-            return Err(ModelError::Format {
-                path: config.weights.clone().unwrap_or_default(),
-                message: "no int8 calibration (run `whosaid calibrate`)".into(),
-            });
-        }
         let tok_path = config.encoder_dir.join("tokenizer.json");
         let mut tokenizer = Tokenizer::from_file(&tok_path)
             .map_err(|e| ModelError::Tokenizer(format!("{}: {e}", tok_path.display())))?;
@@ -264,6 +287,8 @@ impl Model {
             meta,
             config,
             fast,
+            layers: bert_config.num_hidden_layers,
+            attention_heads: bert_config.num_attention_heads,
         })
     }
 
@@ -291,11 +316,10 @@ impl Model {
     /// Measures the input range of every encoder linear layer over `sentences` (f32), for the
     /// int8 path, and keeps it in `meta`.
     pub fn calibrate(&mut self, sentences: &[Vec<&str>]) -> Result<(), ModelError> {
-        let bert_config = BertConfig::from_file(self.config.encoder_dir.join("config.json"));
         let f32_encoder = FastEncoder::from_var_store(
             &self.vs,
-            bert_config.num_hidden_layers,
-            bert_config.num_attention_heads,
+            self.layers,
+            self.attention_heads,
             LinearKind::F32,
             &[],
         )
@@ -327,11 +351,7 @@ impl Model {
     /// Adds an untrained NER head (for `train-ner`); every weight already there is frozen.
     pub fn add_ner_head(&mut self, config: NerHeadConfig) {
         self.vs.freeze();
-        let head = NerHead::new(
-            &(self.vs.root() / "ner_head"),
-            self.meta.heads.encoder_dim,
-            &config,
-        );
+        let head = new_ner_head(&self.vs, &self.meta.heads, &config);
         self.meta.heads.ner_head = Some(config);
         self.ner_head = Some(head);
     }

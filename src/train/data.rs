@@ -114,6 +114,24 @@ pub fn ewt(data: &Path, split: &str) -> io::Result<Vec<Example>> {
         .collect())
 }
 
+/// Longest training sentence in words: longer ones would overflow the encoder's window.
+pub const MAX_TRAIN_WORDS: usize = 160;
+
+/// The training split, UD EWT train then GUM train, and how many of them are EWT's.
+pub fn train_split(data: &Path) -> io::Result<(Vec<Example>, usize)> {
+    let mut examples = ewt(data, "train")?;
+    let n_ewt = examples.len();
+    examples.extend(gum(data, "train")?);
+    Ok((examples, n_ewt))
+}
+
+impl Example {
+    /// Whether the sentence can be trained on (not empty, within the encoder's window).
+    pub fn trainable(&self) -> bool {
+        !self.words.is_empty() && self.words.len() <= MAX_TRAIN_WORDS
+    }
+}
+
 /// GUM document ids of a partition, from `gum/splits.tsv`, present on disk.
 pub fn gum_docs(data: &Path, partition: &str) -> io::Result<Vec<String>> {
     let text = std::fs::read_to_string(data.join("gum/splits.tsv"))?;

@@ -80,17 +80,14 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
     tch::set_num_threads(cfg.threads);
     tch::manual_seed(cfg.seed as i64);
     let started = Instant::now();
-    let mut examples = data::ewt(&cfg.data, "train").context("UD EWT train")?;
-    let n_ewt = examples.len();
-    examples.extend(data::gum(&cfg.data, "train").context("GUM train")?);
+    let (mut examples, n_ewt) = data::train_split(&cfg.data).context("training split")?;
     let n_gum = examples.len() - n_ewt;
     let mut rng = rand::rngs::StdRng::seed_from_u64(cfg.seed);
     if cfg.limit > 0 && examples.len() > cfg.limit {
         examples.shuffle(&mut rng);
         examples.truncate(cfg.limit);
     }
-    // Sentences longer than the encoder's window would be truncated; leave them out of training.
-    examples.retain(|e| !e.words.is_empty() && e.words.len() <= 160);
+    examples.retain(Example::trainable);
     let dev = DevSets::load(&cfg.data)?;
     eprintln!(
         "train: {} sentences ({} EWT, {} GUM before limits), dev {} EWT + {} GUM",
@@ -130,12 +127,7 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
         recipe: serde_json::to_value(cfg)?,
     };
     let model = Model::load(
-        ModelConfig {
-            encoder_dir: cfg.encoder_dir.clone(),
-            weights: None,
-            precision: Precision::F32,
-            max_batch_pieces: 800,
-        },
+        ModelConfig::new(cfg.encoder_dir.clone(), None, Precision::F32),
         Some(meta),
     )?
     .for_training();
@@ -253,20 +245,18 @@ pub fn calibrate(
     weights: &std::path::Path,
 ) -> Result<()> {
     let mut model = Model::load(
-        ModelConfig {
-            encoder_dir: encoder_dir.to_path_buf(),
-            weights: Some(weights.to_path_buf()),
-            precision: Precision::F32,
-            max_batch_pieces: 800,
-        },
+        ModelConfig::new(
+            encoder_dir.to_path_buf(),
+            Some(weights.to_path_buf()),
+            Precision::F32,
+        ),
         None,
     )?;
-    let mut examples = data::ewt(data, "train").context("UD EWT train")?;
-    examples.extend(data::gum(data, "train").context("GUM train")?);
+    let (examples, _) = data::train_split(data).context("training split")?;
     let sentences: Vec<Vec<&str>> = examples
         .iter()
         .step_by(10)
-        .filter(|e| !e.words.is_empty() && e.words.len() <= 160)
+        .filter(|e| e.trainable())
         .map(|e| e.words.iter().map(String::as_str).collect())
         .collect();
     model.calibrate(&sentences)?;

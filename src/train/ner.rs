@@ -3,7 +3,7 @@
 //! pipeline ships, so the head learns the vectors it will see), then the small head trains for
 //! many epochs in minutes.
 
-use super::data::{self, Example};
+use super::data;
 use super::{dev_scores, print_scores, tensor_2d, DevSets};
 use crate::model::heads::{masked_ce, NerHeadConfig};
 use crate::model::pieces::WordFeatures;
@@ -32,28 +32,20 @@ pub struct NerTrainConfig {
     pub head: NerHeadConfig,
 }
 
-/// One training sentence with its frozen word vectors.
-struct Cached {
-    vectors: Tensor,
-    example: Example,
-}
-
 pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
     tch::set_num_threads(cfg.threads);
     tch::manual_seed(cfg.seed as i64);
     let started = Instant::now();
     let mut model = Model::load(
-        ModelConfig {
-            encoder_dir: cfg.encoder_dir.clone(),
-            weights: Some(cfg.model.clone()),
-            precision: Precision::best_for_cpu(),
-            max_batch_pieces: 800,
-        },
+        ModelConfig::new(
+            cfg.encoder_dir.clone(),
+            Some(cfg.model.clone()),
+            Precision::best_for_cpu(),
+        ),
         None,
     )?;
-    let mut examples = data::ewt(&cfg.data, "train").context("UD EWT train")?;
-    examples.extend(data::gum(&cfg.data, "train").context("GUM train")?);
-    examples.retain(|e| e.ner.is_some() && !e.words.is_empty() && e.words.len() <= 160);
+    let (mut examples, _) = data::train_split(&cfg.data).context("training split")?;
+    examples.retain(|e| e.ner.is_some() && e.trainable());
     examples.sort_by_key(|e| e.words.len());
     let dev = DevSets::load(&cfg.data)?;
     let (ewt, gum) = dev_scores(&model, &dev)?;
@@ -62,8 +54,8 @@ pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
     print_scores("GUM dev", &gum);
     let mut best = (ewt.ner_f1 + gum.ner_f1) / 2.0;
 
-    // Frozen word vectors, computed once.
-    let mut cached: Vec<Cached> = Vec::with_capacity(examples.len());
+    // Frozen word vectors, computed once: `vectors[i]` is `examples[i]`'s `[words, D]`.
+    let mut vectors: Vec<Tensor> = Vec::with_capacity(examples.len());
     for chunk in examples.chunks(64) {
         let words: Vec<Vec<&str>> = chunk
             .iter()
@@ -72,15 +64,12 @@ pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
         let pb = model.encode(&words)?;
         let v = tch::no_grad(|| model.word_vectors(&pb, false))?;
         for (i, e) in chunk.iter().enumerate() {
-            cached.push(Cached {
-                vectors: v.get(i as i64).narrow(0, 0, e.words.len() as i64),
-                example: e.clone(),
-            });
+            vectors.push(v.get(i as i64).narrow(0, 0, e.words.len() as i64));
         }
     }
     eprintln!(
         "{} sentences encoded in {:.0}s",
-        cached.len(),
+        vectors.len(),
         started.elapsed().as_secs_f64()
     );
 
@@ -89,9 +78,9 @@ pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
     let mut opt = tch::nn::AdamW::default().build(&model.vs, cfg.lr)?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(cfg.seed);
     // Batches of similar length (sorted above), visited in a new order each epoch.
-    let batches: Vec<std::ops::Range<usize>> = (0..cached.len())
+    let batches: Vec<std::ops::Range<usize>> = (0..examples.len())
         .step_by(cfg.batch_size)
-        .map(|s| s..(s + cfg.batch_size).min(cached.len()))
+        .map(|s| s..(s + cfg.batch_size).min(examples.len()))
         .collect();
     let mut history = Vec::new();
     for epoch in 1..=cfg.epochs {
@@ -99,34 +88,28 @@ pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
         order.shuffle(&mut rng);
         let mut loss_sum = 0.0;
         for &bi in &order {
-            let items = &cached[batches[bi].clone()];
-            let w = items.iter().map(|c| c.example.words.len()).max().unwrap();
-            let vectors = Tensor::stack(
-                &items
-                    .iter()
-                    .map(|c| {
-                        c.vectors.pad(
-                            [0, 0, 0, (w - c.example.words.len()) as i64],
-                            "constant",
-                            0.0,
-                        )
-                    })
-                    .collect::<Vec<_>>(),
-                0,
-            );
+            let range = batches[bi].clone();
+            let items = &examples[range.clone()];
+            let w = items.iter().map(|e| e.words.len()).max().unwrap();
+            let padded: Vec<Tensor> = vectors[range]
+                .iter()
+                .zip(items)
+                .map(|(v, e)| v.pad([0, 0, 0, (w - e.words.len()) as i64], "constant", 0.0))
+                .collect();
+            let padded = Tensor::stack(&padded, 0);
             let words: Vec<Vec<&str>> = items
                 .iter()
-                .map(|c| c.example.words.iter().map(String::as_str).collect())
+                .map(|e| e.words.iter().map(String::as_str).collect())
                 .collect();
             let words: Vec<&[&str]> = words.iter().map(Vec::as_slice).collect();
             let f = WordFeatures::new(&words, w, tch::Device::Cpu);
             let gold: Vec<&Vec<i64>> = items
                 .iter()
-                .map(|c| c.example.ner.as_ref().expect("kept only tagged sentences"))
+                .map(|e| e.ner.as_ref().expect("kept only tagged sentences"))
                 .collect();
             let gold = tensor_2d(&gold, w, 0);
             let head = model.ner_head.as_ref().expect("head added");
-            let scores = head.forward(&vectors, &f.shapes, &f.chars, &f.mask, true);
+            let scores = head.forward(&padded, &f.shapes, &f.chars, &f.mask, true);
             let loss = masked_ce(&scores, &gold, &f.mask);
             opt.zero_grad();
             loss.backward();
