@@ -4,6 +4,9 @@
 //! Multiword-token ranges (`1-2`) and empty nodes (`8.1`) are skipped: the syntactic words are
 //! what the parser is trained and scored on.
 
+use crate::document::{Document, Entity, Paragraph, Sentence as DocSentence, Token};
+use crate::model::labels::{EntityType, UPOS};
+use crate::model::lemma::lemmatize;
 use crate::span::Span;
 use std::path::Path;
 
@@ -167,6 +170,157 @@ fn align_words(text: &str, words: &[Word], offset: usize) -> Vec<Option<Span>> {
         .collect()
 }
 
+/// How paragraphs are laid over the sentences of a rebuilt document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paragraphs {
+    /// Each sentence a paragraph of its own (what `eval actions` has always scored).
+    PerSentence,
+    /// From the `# newpar` marks (the blank lines of the rebuilt text).
+    Marked,
+}
+
+/// A [`Document`] over the words of `rebuilt` with the syntax of `sents` (its sentences: gold
+/// trees, or a parse put in their place), as the rule stages see one from the model: tokens
+/// with the pipeline's lemmas, sentences, paragraphs, and entities from `NER=B-PER`-style BIO
+/// marks in MISC (absent in the gold data). A word whose form was not found in the text gets
+/// an empty span where the previous word ended.
+pub fn document(rebuilt: &RebuiltDoc, sents: &[Sentence], paragraphs: Paragraphs) -> Document {
+    let mut doc = Document::new(rebuilt.text.clone());
+    for (si, (s, spans)) in sents.iter().zip(&rebuilt.words).enumerate() {
+        let start = doc.tokens.len();
+        let mut last = rebuilt.sentences[si].start;
+        for (w, sp) in s.words.iter().zip(spans) {
+            let span = sp.unwrap_or(Span::new(last, last));
+            last = span.end;
+            let upos = UPOS.iter().copied().find(|u| *u == w.upos).unwrap_or("X");
+            doc.tokens.push(Token {
+                span,
+                sentence: si,
+                upos,
+                lemma: lemmatize(&w.form, upos),
+                head: (w.head > 0).then(|| start + w.head - 1),
+                deprel: w.deprel.clone(),
+            });
+        }
+        let span = rebuilt.sentences[si];
+        let new_paragraph = paragraphs == Paragraphs::PerSentence || s.newpar || si == 0;
+        match doc.paragraphs.last_mut() {
+            Some(p) if !new_paragraph => p.span = p.span.cover(span),
+            _ => doc.paragraphs.push(Paragraph {
+                span,
+                headline: false,
+            }),
+        }
+        doc.sentences.push(DocSentence {
+            span,
+            paragraph: doc.paragraphs.len() - 1,
+            tokens: start..doc.tokens.len(),
+        });
+        add_marked_entities(&mut doc, s, start);
+    }
+    doc.index_tree();
+    doc
+}
+
+/// Entities from the `NER=` BIO tags of the words of `s`, whose first token is `start`.
+fn add_marked_entities(doc: &mut Document, s: &Sentence, start: usize) {
+    let mut open: Option<(usize, EntityType)> = None;
+    let tags: Vec<Option<&str>> = s.words.iter().map(|w| w.misc_value("NER")).collect();
+    for k in 0..=tags.len() {
+        let tag = tags.get(k).copied().flatten().unwrap_or("O");
+        let (bio, ty) = tag.split_once('-').unwrap_or((tag, ""));
+        let ty = EntityType::parse(ty);
+        let continues = bio == "I" && open.is_some_and(|(_, t)| Some(t) == ty);
+        if let (Some((first, t)), false) = (open, continues) {
+            let tokens = start + first..start + k;
+            let span = doc.tokens[tokens.start]
+                .span
+                .cover(doc.tokens[tokens.end - 1].span);
+            doc.entities.push(Entity {
+                span,
+                tokens,
+                ty: t,
+            });
+            open = None;
+        }
+        if !continues {
+            open = ty.filter(|_| matches!(bio, "B" | "I")).map(|t| (k, t));
+        }
+    }
+}
+
+/// Hand-written documents for the rule stages' unit tests, through the same path as
+/// `eval actions` ([`parse`], [`rebuild_documents`], [`document`]) and without the model.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+
+    /// A document from sentences separated by blank lines. Each sentence is an optional
+    /// `# newpar` line, its text, then one line per word: `FORM UPOS HEAD DEPREL [NER-TAG]`
+    /// (whitespace-separated, HEAD 1-based, 0 for the root), written out as CoNLL-U.
+    pub fn doc(src: &str) -> Document {
+        let mut conllu = String::new();
+        let mut blocks: Vec<Vec<&str>> = vec![Vec::new()];
+        for line in src.lines().map(str::trim) {
+            if !line.is_empty() {
+                blocks.last_mut().expect("one block").push(line);
+            } else if blocks.last().is_some_and(|b| !b.is_empty()) {
+                blocks.push(Vec::new());
+            }
+        }
+        for block in blocks.iter().filter(|b| !b.is_empty()) {
+            let mut lines = block.iter().copied();
+            let mut text = lines.next().expect("a sentence text");
+            if text == "# newpar" {
+                conllu.push_str("# newpar\n");
+                text = lines.next().expect("a sentence text");
+            }
+            conllu.push_str(&format!("# text = {text}\n"));
+            for (i, line) in lines.enumerate() {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                assert!(matches!(f.len(), 4 | 5), "bad word line {line:?}");
+                let misc = f.get(4).map_or("_".to_string(), |t| format!("NER={t}"));
+                conllu.push_str(&format!(
+                    "{}\t{}\t_\t{}\t_\t_\t{}\t{}\t_\t{misc}\n",
+                    i + 1,
+                    f[0],
+                    f[1],
+                    f[2],
+                    f[3]
+                ));
+            }
+            conllu.push('\n');
+        }
+        let sents = parse(&conllu);
+        let rebuilt = rebuild_documents(&sents).remove(0);
+        for (words, s) in rebuilt.words.iter().zip(&sents) {
+            for (span, w) in words.iter().zip(&s.words) {
+                assert!(span.is_some(), "{:?} not found in {:?}", w.form, s.text);
+            }
+        }
+        document(&rebuilt, &sents, Paragraphs::Marked)
+    }
+
+    /// The claims of `doc` as `kind who | verb | what | entity`, `-` for an absent field, in
+    /// the order the stages put them.
+    pub fn rows(doc: &Document) -> Vec<String> {
+        let show = |s: Option<Span>| s.map_or("-", |s| doc.slice(s));
+        doc.claims
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {} | {} | {} | {}",
+                    c.kind.as_str(),
+                    show(c.who),
+                    show(c.verb),
+                    show(c.what),
+                    c.entity.as_deref().unwrap_or("-")
+                )
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +338,47 @@ mod tests {
         assert_eq!(s[1].words.len(), 3);
         assert_eq!(s[0].words[1].head, 1);
         assert!(!s[0].words[1].space_after());
+    }
+
+    #[test]
+    fn test_documents_have_paragraphs_trees_and_entities() {
+        let d = testing::doc(
+            "Ana Lima spoke.
+             Ana PROPN 3 nsubj B-PER
+             Lima PROPN 1 flat I-PER
+             spoke VERB 0 root
+             . PUNCT 3 punct
+
+             It rained.
+             It PRON 2 expl
+             rained VERB 0 root
+             . PUNCT 2 punct
+
+             # newpar
+             Café Zoë rose.
+             Café PROPN 3 nsubj B-ORG
+             Zoë PROPN 1 flat B-PER
+             rose VERB 0 root
+             . PUNCT 3 punct",
+        );
+        assert_eq!(d.text, "Ana Lima spoke. It rained.\n\nCafé Zoë rose.");
+        let paras: Vec<usize> = d.sentences.iter().map(|s| s.paragraph).collect();
+        assert_eq!(paras, [0, 0, 1]);
+        assert_eq!(d.slice(d.paragraphs[0].span), "Ana Lima spoke. It rained.");
+        assert_eq!(d.tokens[2].lemma, "speak");
+        assert_eq!(d.tokens[0].head, Some(2));
+        assert_eq!(d.children[2], [0, 3]);
+        let ents: Vec<(&str, EntityType)> =
+            d.entities.iter().map(|e| (d.slice(e.span), e.ty)).collect();
+        assert_eq!(
+            ents,
+            [
+                ("Ana Lima", EntityType::Per),
+                ("Café", EntityType::Org),
+                ("Zoë", EntityType::Per)
+            ]
+        );
+        assert_eq!(d.word(8), "Zoë");
     }
 
     #[test]

@@ -91,8 +91,6 @@ pub struct Claim {
     pub what: Option<Span>,
     /// Head token of the `who` mention, for resolution.
     pub who_head: Option<usize>,
-    /// For a relative pronoun speaker (`X, who stressed ...`): the token it stands for.
-    pub antecedent: Option<usize>,
     /// Head tokens of the verb and the object, for evaluation against gold trees.
     pub verb_head: Option<usize>,
     pub what_head: Option<usize>,

@@ -54,7 +54,7 @@ impl Pipeline {
                 Box::new(crate::segment::Segmenter),
                 Box::new(crate::tokenize::WordTokenizer),
                 Box::new(tagger),
-                Box::new(crate::attribution::QuoteFinder::new(rules.clone())),
+                Box::new(crate::attribution::QuoteFinder::new()),
                 Box::new(crate::actions::ActionFinder::new(rules)),
                 Box::new(crate::resolve::Resolver),
             ],

@@ -100,7 +100,7 @@ impl ActionFinder {
                 || doc.children_with(o, "case").any(|c| doc.lower(c) == "by")
         });
         let what_head;
-        let (who_head, antecedent, what_tokens) = if passive {
+        let (who_head, what_tokens) = if passive {
             let patient = doc
                 .children_with(v, "nsubj:pass")
                 .next()
@@ -119,8 +119,8 @@ impl ActionFinder {
                     .collect::<Vec<_>>()
             });
             match agent {
-                Some(a) => (Some(a), None, what),
-                None if self.rules.include_agentless => (None, None, what),
+                Some(a) => (Some(a), what),
+                None if self.rules.include_agentless => (None, what),
                 None => return None,
             }
         } else {
@@ -170,7 +170,7 @@ impl ActionFinder {
                 });
                 toks
             });
-            (Some(s.head), s.antecedent, what)
+            (Some(s.head), what)
         };
         let mut c = Claim {
             sentence: t.sentence,
@@ -184,7 +184,6 @@ impl ActionFinder {
                 .and_then(contiguous)
                 .and_then(|w| content_span(doc, &w)),
             who_head,
-            antecedent,
             verb_head: Some(v),
             what_head,
         };

@@ -17,8 +17,6 @@ pub struct Quotation {
     pub close: Option<Span>,
     /// Between the marks (across paragraphs for a continued quotation), trimmed.
     pub content: Span,
-    /// Spans more than one paragraph.
-    pub multi_paragraph: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -131,7 +129,6 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
                                 open,
                                 close: Some(mark),
                                 content: Span::new(content.start.min(pos), content.end),
-                                multi_paragraph: !para.contains(open),
                             });
                         }
                         outer = None;
@@ -159,7 +156,6 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
                         open,
                         close: None,
                         content,
-                        multi_paragraph: !para.contains(open),
                     });
                 }
             }

@@ -1,7 +1,8 @@
 //! Finding who: the subject of a cue or action verb (inherited through conjoined, participial
-//! and relative clauses) and the mention span as written.
+//! and relative clauses), the head of a noun phrase or name, and the mention span as written.
 
 use crate::document::{run_around, Document};
+use crate::model::labels::EntityType;
 use crate::span::Span;
 
 /// Relative pronouns that stand for the noun their clause modifies.
@@ -15,10 +16,8 @@ pub fn is_relative(word: &str) -> bool {
 /// A subject found for a verb.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Subject {
-    /// Head token of the subject mention.
+    /// Head token of the subject mention (for a relative pronoun, the noun it stands for).
     pub head: usize,
-    /// The noun a relative pronoun subject stands for.
-    pub antecedent: Option<usize>,
 }
 
 /// The subject of verb `v`: its own `nsubj`, else the subject of the clause it is conjoined to
@@ -30,21 +29,12 @@ pub fn subject(doc: &Document, v: usize) -> Option<Subject> {
             .children_with(cur, "nsubj")
             .find(|&c| doc.tokens[c].deprel != "nsubj:pass")
         {
-            let antecedent = if is_relative(doc.word(s)) {
-                relative_antecedent(doc, s, cur)
-            } else {
-                None
-            };
             // `Umerov, who stressed ...`: the speaker is the noun the pronoun stands for
-            if let Some(a) = antecedent {
-                return Some(Subject {
-                    head: a,
-                    antecedent: None,
-                });
-            }
+            let antecedent = is_relative(doc.word(s))
+                .then(|| relative_antecedent(doc, s, cur))
+                .flatten();
             return Some(Subject {
-                head: s,
-                antecedent,
+                head: antecedent.unwrap_or(s),
             });
         }
         if doc.children_with(cur, "nsubj:pass").next().is_some() {
@@ -77,6 +67,44 @@ fn relative_antecedent(doc: &Document, rel: usize, clause: usize) -> Option<usiz
         k = k.checked_sub(1)?;
     }
     matches!(doc.tokens[k].upos, "PROPN" | "NOUN").then_some(k)
+}
+
+/// Climbs from `t` to the head of its noun phrase inside `region`.
+pub fn np_head(doc: &Document, t: usize, region: &[usize]) -> usize {
+    let mut cur = t;
+    while let Some(h) = doc.tokens[cur].head {
+        let rel = doc.tokens[cur].deprel.as_str();
+        let nominal = matches!(doc.tokens[h].upos, "PROPN" | "NOUN");
+        if region.contains(&h)
+            && nominal
+            && (matches!(
+                rel,
+                "compound"
+                    | "flat"
+                    | "amod"
+                    | "det"
+                    | "nmod:poss"
+                    | "flat:name"
+                    | "nummod"
+                    | "nmod:desc"
+            ) || (rel == "nmod" && cur + 1 == h)
+                // `the opposition leader, Tomasz Wrona`: the name is the role's appositive
+                || (rel == "appos" && h < cur && doc.tokens[h].upos == "NOUN"))
+        {
+            cur = h;
+        } else {
+            break;
+        }
+    }
+    cur
+}
+
+/// The head of the first name (a non-location entity or a proper noun) among `tokens`.
+pub fn name_head(doc: &Document, tokens: &[usize]) -> Option<usize> {
+    let t = tokens.iter().copied().find(|&t| {
+        doc.entity_at(t).is_some_and(|e| e.ty != EntityType::Loc) || doc.tokens[t].upos == "PROPN"
+    })?;
+    Some(np_head(doc, t, tokens))
 }
 
 /// The mention headed by `h` as written: its subtree without relative clauses or other

@@ -4,10 +4,9 @@
 
 use crate::actions::ActionFinder;
 use crate::attribution::QuoteFinder;
-use crate::conllu::{self, RebuiltDoc};
-use crate::document::{ClaimKind, Document, Paragraph, Sentence, Token};
+use crate::conllu::{self, Paragraphs};
+use crate::document::{ClaimKind, Document};
 use crate::model::labels::UPOS;
-use crate::model::lemma::lemmatize;
 use crate::model::Model;
 use crate::pipeline::{RuleOptions, Stage};
 use crate::train::data::gum_docs;
@@ -42,41 +41,8 @@ impl fmt::Display for ActionReport {
     }
 }
 
-/// A document over the gold words of `rebuilt`, with gold (or given) syntax.
-fn document(rebuilt: &RebuiltDoc, sents: &[conllu::Sentence]) -> Document {
-    let mut doc = Document::new(rebuilt.text.clone());
-    for (si, (s, spans)) in sents.iter().zip(&rebuilt.words).enumerate() {
-        let start = doc.tokens.len();
-        let mut last = rebuilt.sentences[si].start;
-        for (w, sp) in s.words.iter().zip(spans) {
-            let span = sp.unwrap_or(crate::span::Span::new(last, last));
-            last = span.end;
-            let upos = UPOS.iter().copied().find(|u| *u == w.upos).unwrap_or("X");
-            doc.tokens.push(Token {
-                span,
-                sentence: si,
-                upos,
-                lemma: lemmatize(&w.form, upos),
-                head: (w.head > 0).then(|| start + w.head - 1),
-                deprel: w.deprel.clone(),
-            });
-        }
-        doc.paragraphs.push(Paragraph {
-            span: rebuilt.sentences[si],
-            headline: false,
-        });
-        doc.sentences.push(Sentence {
-            span: rebuilt.sentences[si],
-            paragraph: si,
-            tokens: start..doc.tokens.len(),
-        });
-    }
-    doc.index_tree();
-    doc
-}
-
 fn triples(mut doc: Document) -> anyhow::Result<HashSet<(usize, usize, usize)>> {
-    QuoteFinder::new(RuleOptions::default()).process(&mut doc)?;
+    QuoteFinder::new().process(&mut doc)?;
     ActionFinder::new(RuleOptions::default()).process(&mut doc)?;
     Ok(doc
         .claims
@@ -95,7 +61,7 @@ pub fn evaluate(model: &Model, data: &Path) -> anyhow::Result<ActionReport> {
             .into_iter()
             .next()
             .unwrap();
-        let gold = triples(document(&rebuilt, &sents))?;
+        let gold = triples(conllu::document(&rebuilt, &sents, Paragraphs::PerSentence))?;
         let words: Vec<Vec<&str>> = sents
             .iter()
             .map(|s| s.words.iter().map(|w| w.form.as_str()).collect())
@@ -109,7 +75,11 @@ pub fn evaluate(model: &Model, data: &Path) -> anyhow::Result<ActionReport> {
                 w.deprel = model.deprel(a.deprels[i]).to_string();
             }
         }
-        let pred = triples(document(&rebuilt, &predicted_sents))?;
+        let pred = triples(conllu::document(
+            &rebuilt,
+            &predicted_sents,
+            Paragraphs::PerSentence,
+        ))?;
         r.docs += 1;
         r.gold += gold.len();
         r.predicted += pred.len();

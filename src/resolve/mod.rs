@@ -43,10 +43,7 @@ impl Stage for Resolver {
         let resolved: Vec<Option<(String, EntityType)>> = doc
             .claims
             .iter()
-            .map(|c| {
-                let h = c.antecedent.or(c.who_head)?;
-                resolve(doc, &names, h)
-            })
+            .map(|c| resolve(doc, &names, c.who_head?))
             .collect();
         for (c, r) in doc.claims.iter_mut().zip(resolved) {
             if let Some((name, ty)) = r {
