@@ -1,6 +1,6 @@
 //! `Document`: one article and everything the stages found in it. Stages fill it in order:
 //! segment (paragraphs, sentences), tokenize (tokens), model (tags, entities, tree),
-//! attribution + resolve + actions (claims). All spans are byte offsets into `text`.
+//! attribution + actions + resolve (claims). All spans are byte offsets into `text`.
 
 use crate::model::labels::EntityType;
 use crate::span::Span;

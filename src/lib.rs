@@ -7,9 +7,11 @@
 //! 2. [`tokenize`]: Penn-Treebank-like words with offsets;
 //! 3. [`model`]: one BERT encoder pass per batch of sentences, with our heads for named
 //!    entities, part-of-speech and a dependency tree;
-//! 4. [`attribution`]: direct, indirect and mixed quotes with their cue and speaker;
-//! 5. [`resolve`]: pronouns and partial names to the fullest name in the article;
-//! 6. [`actions`]: agent, action, object;
+//! 4. [`attribution`]: direct, indirect and mixed quotes with their cue and speaker (each
+//!    rule a function, listed in order in the module's header);
+//! 5. [`actions`]: agent, action, object (after attribution, whose quotations it reads);
+//! 6. [`resolve`]: speakers and agents, pronouns and partial names, to the fullest name in
+//!    the article;
 //! 7. [`output`]: claims as CSV or JSON Lines rows.
 //!
 //! [`document::Document`] is what the stages fill in; [`pipeline`] runs the stages over

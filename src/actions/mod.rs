@@ -1,13 +1,16 @@
-//! Stage 6, who did what: agent, action, object from the dependency parse.
+//! Stage 5, who did what: agent, action, object from the dependency parse.
 //!
 //! For every verb that is not a speech or cognition cue: `who` = its subject (inherited by
 //! conjoined and participial clauses: `Zelensky criticized X and called on Trump`, `with
 //! Russia rejecting ...`), or the `by` agent of a passive (`a process initiated by the U.S.`);
 //! `verb` = the verb group as written (auxiliaries, negation, particles: `has rejected`,
-//! `did not accept`, `called on`); `what` = the direct object, else the object of a particle
-//! or preposition verb, else a clausal complement. Copulas and linking verbs are not actions.
+//! `did not accept`, `called on`); `what` = the direct object, else the object of a particle,
+//! else the object of a conjoined verb (`arrested and questioned X`), else a clausal
+//! complement, else a prepositional object (`led to prisoner exchanges`); for a passive, the
+//! passive subject. Copulas and linking verbs are not actions.
 //! Agentless passives and actions inside quoted or reported content are skipped unless asked
-//! (runs after `attribution`, whose quotations and quote claims it reads).
+//! (runs after `attribution`, whose quotations and quote claims it reads, and before `resolve`,
+//! which names the agents).
 
 use crate::attribution::cue_of;
 use crate::attribution::lexicon::{CueClass, Lexicon};
@@ -228,4 +231,238 @@ fn verb_group(doc: &Document, v: usize, particle: Option<usize>) -> Span {
         }
     }
     span
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribution::QuoteFinder;
+    use crate::conllu::testing::{doc, rows};
+
+    /// The action rows of a hand-written document, after attribution as in the pipeline.
+    fn actions(src: &str, rules: RuleOptions) -> Vec<String> {
+        let mut d = doc(src);
+        QuoteFinder::new().process(&mut d).unwrap();
+        ActionFinder::new(rules).process(&mut d).unwrap();
+        rows(&d)
+            .into_iter()
+            .filter(|r| r.starts_with("action "))
+            .collect()
+    }
+
+    fn check(cases: &[(&str, &str, &[&str])]) {
+        for (name, src, want) in cases {
+            assert_eq!(actions(src, RuleOptions::default()), *want, "{name}");
+        }
+    }
+
+    const REPORTED: &str = "Lima said that police arrested the student.
+         Lima PROPN 2 nsubj
+         said VERB 0 root
+         that SCONJ 5 mark
+         police NOUN 5 nsubj
+         arrested VERB 2 ccomp
+         the DET 7 det
+         student NOUN 5 obj
+         . PUNCT 2 punct";
+
+    const QUOTED: &str = "“Police arrested him,” Lima said.
+         “ PUNCT 3 punct
+         Police NOUN 3 nsubj
+         arrested VERB 0 root
+         him PRON 3 obj
+         , PUNCT 3 punct
+         ” PUNCT 3 punct
+         Lima PROPN 8 nsubj
+         said VERB 3 parataxis
+         . PUNCT 3 punct";
+
+    const AGENTLESS: &str = "The student was arrested.
+         The DET 2 det
+         student NOUN 4 nsubj:pass
+         was AUX 4 aux:pass
+         arrested VERB 0 root
+         . PUNCT 4 punct";
+
+    #[test]
+    fn subject_verb_object() {
+        check(&[(
+            "a plain transitive verb",
+            "Police arrested the student.
+             Police NOUN 2 nsubj
+             arrested VERB 0 root
+             the DET 4 det
+             student NOUN 2 obj
+             . PUNCT 2 punct",
+            &["action Police | arrested | the student | -"],
+        )]);
+    }
+
+    #[test]
+    fn linking_and_speech_verbs_are_not_actions() {
+        check(&[
+            (
+                "a linking verb",
+                "The plan remains unclear.
+                 The DET 2 det
+                 plan NOUN 3 nsubj
+                 remains VERB 0 root
+                 unclear ADJ 3 xcomp
+                 . PUNCT 3 punct",
+                &[],
+            ),
+            ("a speech cue, and the action it reports", REPORTED, &[]),
+        ]);
+    }
+
+    #[test]
+    fn actions_in_reported_content_only_when_asked() {
+        let asked = RuleOptions {
+            actions_in_quotes: true,
+            ..RuleOptions::default()
+        };
+        assert_eq!(
+            actions(REPORTED, asked.clone()),
+            ["action police | arrested | the student | -"]
+        );
+        assert_eq!(
+            actions(QUOTED, RuleOptions::default()),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            actions(QUOTED, asked),
+            ["action Police | arrested | him | -"]
+        );
+    }
+
+    #[test]
+    fn cognition_complements_are_thoughts() {
+        check(&[(
+            "fear that ...",
+            "Investors fear that the bank will fail.
+             Investors NOUN 2 nsubj
+             fear VERB 0 root
+             that SCONJ 7 mark
+             the DET 5 det
+             bank NOUN 7 nsubj
+             will AUX 7 aux
+             fail VERB 2 ccomp
+             . PUNCT 2 punct",
+            &[],
+        )]);
+    }
+
+    #[test]
+    fn passive_with_agent() {
+        check(&[(
+            "the by-agent acts on the passive subject",
+            "The process was initiated by the U.S.
+             The DET 2 det
+             process NOUN 4 nsubj:pass
+             was AUX 4 aux:pass
+             initiated VERB 0 root
+             by ADP 7 case
+             the DET 7 det
+             U.S. PROPN 4 obl:agent",
+            &["action the U.S. | was initiated | The process | -"],
+        )]);
+    }
+
+    #[test]
+    fn agentless_passive_only_when_asked() {
+        assert_eq!(
+            actions(AGENTLESS, RuleOptions::default()),
+            Vec::<String>::new()
+        );
+        let asked = RuleOptions {
+            include_agentless: true,
+            ..RuleOptions::default()
+        };
+        assert_eq!(
+            actions(AGENTLESS, asked),
+            ["action - | was arrested | The student | -"]
+        );
+    }
+
+    #[test]
+    fn verb_group_keeps_auxiliaries_negation_and_particle() {
+        check(&[
+            (
+                "auxiliary and negation",
+                "The council did not accept the offer.
+                 The DET 2 det
+                 council NOUN 5 nsubj
+                 did AUX 5 aux
+                 not PART 5 advmod
+                 accept VERB 0 root
+                 the DET 7 det
+                 offer NOUN 5 obj
+                 . PUNCT 5 punct",
+                &["action The council | did not accept | the offer | -"],
+            ),
+            (
+                "an act cue is also an action; what it urges is reported",
+                "Zelensky called on Trump to end the war.
+                 Zelensky PROPN 2 nsubj
+                 called VERB 0 root
+                 on ADP 4 case
+                 Trump PROPN 2 obl
+                 to PART 6 mark
+                 end VERB 2 xcomp
+                 the DET 8 det
+                 war NOUN 6 obj
+                 . PUNCT 2 punct",
+                &["action Zelensky | called on | Trump | -"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn objects_shared_and_prepositional() {
+        check(&[
+            (
+                "conjoined verbs share the object and the subject",
+                "Police arrested and questioned the student.
+                 Police NOUN 2 nsubj
+                 arrested VERB 0 root
+                 and CCONJ 4 cc
+                 questioned VERB 2 conj
+                 the DET 6 det
+                 student NOUN 4 obj
+                 . PUNCT 2 punct",
+                &[
+                    "action Police | arrested | the student | -",
+                    "action Police | questioned | the student | -",
+                ],
+            ),
+            (
+                "a prepositional verb's object without the preposition",
+                "The talks led to prisoner exchanges.
+                 The DET 2 det
+                 talks NOUN 3 nsubj
+                 led VERB 0 root
+                 to ADP 6 case
+                 prisoner NOUN 6 compound
+                 exchanges NOUN 3 obl
+                 . PUNCT 3 punct",
+                &["action The talks | led | prisoner exchanges | -"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn offsets_hold_in_non_ascii_text() {
+        check(&[(
+            "names outside ASCII",
+            "Zoë Ångström signed the Œuvre deal.
+             Zoë PROPN 3 nsubj
+             Ångström PROPN 1 flat
+             signed VERB 0 root
+             the DET 6 det
+             Œuvre PROPN 6 compound
+             deal NOUN 3 obj
+             . PUNCT 3 punct",
+            &["action Zoë Ångström | signed | the Œuvre deal | -"],
+        )]);
+    }
 }

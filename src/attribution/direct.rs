@@ -55,10 +55,13 @@ impl<'a> QuoteSite<'a> {
     ) -> Option<QuoteSite<'a>> {
         let q = &quotes[qi];
         let s_open = doc.sentence_at(q.open.start)?;
-        let close_at = q
-            .close
-            .map(|c| c.start)
-            .unwrap_or(q.content.end.saturating_sub(1));
+        // An unclosed quotation closes in the sentence of its last character.
+        let last_char = doc
+            .slice(q.content)
+            .chars()
+            .next_back()
+            .map_or(0, char::len_utf8);
+        let close_at = q.close.map_or(q.content.end - last_char, |c| c.start);
         let s_close = doc.sentence_at(close_at).unwrap_or(s_open);
         let before: Vec<usize> = doc.sentences[s_open]
             .tokens
@@ -650,6 +653,24 @@ mod tests {
                 &[],
             ),
         ]);
+    }
+
+    #[test]
+    fn unclosed_quotation_ending_outside_ascii() {
+        check(&[(
+            "the paragraph ends before the closing mark",
+            "Lima said: “Prices will rise in Łódź
+             Lima PROPN 2 nsubj
+             said VERB 0 root
+             : PUNCT 2 punct
+             “ PUNCT 7 punct
+             Prices NOUN 7 nsubj
+             will AUX 7 aux
+             rise VERB 2 ccomp
+             in ADP 9 case
+             Łódź PROPN 7 obl",
+            &["direct_quote Lima | said | Prices will rise in Łódź | -"],
+        )]);
     }
 
     #[test]

@@ -68,24 +68,15 @@ pub fn claims(
     out
 }
 
-/// A mixed quote's content keeps the closing mark of a quotation it ends inside.
+/// A mixed quote's content keeps the closing mark of a quotation it ends inside (the mark the
+/// parser left outside the clause). A content starting inside a quotation never gets here: it
+/// is a direct quote's.
 fn extend_to_quote(quotes: &[Quotation], what: Span) -> Span {
     for q in quotes {
         if let Some(close) = q.close {
-            if what.overlaps(q.content)
-                && what.end >= q.content.end
-                && what.end < close.end
-                && close.start >= what.end.saturating_sub(1)
-            {
+            if what.overlaps(q.content) && what.end >= q.content.end && what.end < close.end {
                 return Span::new(what.start, close.end);
             }
-        }
-        if what.start > q.open.start
-            && what.start <= q.content.start
-            && what.start <= q.open.end + 1
-            && what.end > q.content.end
-        {
-            return Span::new(q.open.start, what.end);
         }
     }
     what
@@ -410,6 +401,21 @@ mod tests {
                  soon ADV 6 advmod
                  . PUNCT 2 punct",
                 &["mixed_quote Lima | said | prices would “rise sharply” soon | -"],
+            ),
+            (
+                "the closing mark the parser left out, outside ASCII",
+                "Lima said prices would “rise in Łódź”.
+                 Lima PROPN 2 nsubj
+                 said VERB 0 root
+                 prices NOUN 6 nsubj
+                 would AUX 6 aux
+                 “ PUNCT 6 punct
+                 rise VERB 2 ccomp
+                 in ADP 8 case
+                 Łódź PROPN 6 obl
+                 ” PUNCT 2 punct
+                 . PUNCT 2 punct",
+                &["mixed_quote Lima | said | prices would “rise in Łódź” | -"],
             ),
             (
                 "a complement that is the quotation is direct",

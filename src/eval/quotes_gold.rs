@@ -317,12 +317,209 @@ fn is_punct(w: &Word) -> bool {
     w.upos == "PUNCT" || (!w.form.is_empty() && w.form.chars().all(|c| !c.is_alphanumeric()))
 }
 
+/// The gold claims of one document: one per attribution relation with content words, without
+/// duplicates, sorted by content.
 fn extract_claims(
     id: &str,
     doc: &RebuiltDoc,
     sentences: &[conllu::Sentence],
 ) -> Result<Vec<GoldClaim>, String> {
-    // Doc-level words, with quotation state.
+    let graph = Discourse::read(doc, sentences)?;
+    let mut claims: Vec<GoldClaim> = Vec::new();
+    for r in graph
+        .rels
+        .iter()
+        .filter(|r| r.name.starts_with("attribution"))
+    {
+        let Some(claim) = graph.claim(id, r) else {
+            continue;
+        };
+        if !claims
+            .iter()
+            .any(|c| c.content == claim.content && c.source == claim.source && c.cue == claim.cue)
+        {
+            claims.push(claim);
+        }
+    }
+    claims.sort_by_key(|c| (c.content.start, c.content.end));
+    Ok(claims)
+}
+
+/// One document's words and its eRST discourse graph.
+struct Discourse<'a> {
+    /// Doc-level words, with quotation state.
+    words: Vec<DocWord<'a>>,
+    /// The first word of each EDU (index = EDU id - 1).
+    edu_start: Vec<usize>,
+    rels: Vec<Relation>,
+    /// Primary children of each EDU: (child, dist, is same-unit).
+    children: HashMap<usize, Vec<(usize, usize, bool)>>,
+}
+
+impl<'a> Discourse<'a> {
+    fn read(doc: &RebuiltDoc, sentences: &'a [conllu::Sentence]) -> Result<Discourse<'a>, String> {
+        let words = doc_words(doc, sentences);
+        let mut edu_start: Vec<usize> = Vec::new();
+        let mut rels: Vec<Relation> = Vec::new();
+        for (i, dw) in words.iter().enumerate() {
+            let Some(value) = dw.word.misc_value("Discourse") else {
+                continue;
+            };
+            let mut first = true;
+            for item in value.split(';') {
+                let rel = parse_relation(item)
+                    .ok_or_else(|| format!("bad Discourse item {item:?} at word {}", i + 1))?;
+                if first {
+                    if rel.src != edu_start.len() + 1 {
+                        return Err(format!("EDU {} out of order at word {}", rel.src, i + 1));
+                    }
+                    edu_start.push(i);
+                    first = false;
+                }
+                rels.push(rel);
+            }
+        }
+        let mut children: HashMap<usize, Vec<(usize, usize, bool)>> = HashMap::new();
+        for r in rels.iter().filter(|r| r.primary && r.tgt != 0) {
+            children.entry(r.tgt).or_default().push((
+                r.src,
+                r.dist,
+                r.name.starts_with("same-unit"),
+            ));
+        }
+        Ok(Discourse {
+            words,
+            edu_start,
+            rels,
+            children,
+        })
+    }
+
+    fn n_edus(&self) -> usize {
+        self.edu_start.len()
+    }
+
+    /// The words of EDU `e` (1-based): up to the next EDU's first word.
+    fn edu_range(&self, e: usize) -> std::ops::Range<usize> {
+        let start = self.edu_start[e - 1];
+        let end = self.edu_start.get(e).copied().unwrap_or(self.words.len());
+        start..end
+    }
+
+    /// Adds `root` and the EDUs below it (primary edges) to `out`.
+    fn subtree(&self, root: usize, out: &mut Vec<usize>) {
+        let mut stack = vec![root];
+        while let Some(e) = stack.pop() {
+            out.push(e);
+            if let Some(ch) = self.children.get(&e) {
+                stack.extend(ch.iter().map(|c| c.0));
+            }
+        }
+    }
+
+    /// Adds the content EDUs of attribution `r` to `edus`: its target, and the subtrees of the
+    /// target's other children attached before the attribution or forming a same-unit with it.
+    fn content_edus(&self, r: &Relation, edus: &mut Vec<usize>) {
+        edus.push(r.tgt);
+        let key = (r.dist, self.edu_start[r.src - 1]);
+        for &(c, d, same_unit) in self.children.get(&r.tgt).into_iter().flatten() {
+            if c != r.src && (same_unit || (d, self.edu_start[c - 1]) < key) {
+                self.subtree(c, edus);
+            }
+        }
+    }
+
+    /// The aligned words of `r`'s signals that pass `pred`, reduced by [`select_runs`].
+    fn signal_words(
+        &self,
+        r: &Relation,
+        src_words: &[usize],
+        pred: impl Fn(&Signal) -> bool,
+    ) -> Vec<usize> {
+        let ws: Vec<usize> = r
+            .signals
+            .iter()
+            .filter(|s| pred(s))
+            .flat_map(|s| s.words.iter().copied())
+            .filter(|&i| i < self.words.len() && self.words[i].span.is_some())
+            .collect();
+        select_runs(ws, src_words, &self.words)
+    }
+
+    /// The span from the first to the last of `ws`.
+    fn cover(&self, ws: &[usize]) -> Option<Span> {
+        Some(
+            self.words[*ws.first()?]
+                .span?
+                .cover(self.words[*ws.last()?].span?),
+        )
+    }
+
+    /// The gold claim of attribution relation `r`; `None` when it points outside the document
+    /// or its content has no aligned words.
+    fn claim(&self, id: &str, r: &Relation) -> Option<GoldClaim> {
+        let n_edus = self.n_edus();
+        if r.tgt == 0 || r.tgt > n_edus || r.src > n_edus {
+            return None;
+        }
+        let words = &self.words;
+        // When the target is itself an attributing unit ("according to ABC, [Basya believes]
+        // [X]"), the content it introduces is added.
+        let mut edus = Vec::new();
+        self.content_edus(r, &mut edus);
+        for inner in self.rels.iter().filter(|i| {
+            i.name.starts_with("attribution")
+                && i.primary
+                && i.src == r.tgt
+                && i.tgt != 0
+                && i.tgt <= n_edus
+        }) {
+            self.content_edus(inner, &mut edus);
+        }
+        let mut content_words: Vec<usize> = edus.iter().flat_map(|&e| self.edu_range(e)).collect();
+        content_words.sort_unstable();
+        content_words.dedup();
+        content_words.retain(|&i| words[i].span.is_some());
+        trim_words(&mut content_words, words);
+        let content = self.cover(&content_words)?;
+
+        // Words of the attributing unit (with its subtree, e.g. a relative clause on the speaker).
+        let mut src_edus = Vec::new();
+        self.subtree(r.src, &mut src_edus);
+        let src_words: Vec<usize> = src_edus.iter().flat_map(|&e| self.edu_range(e)).collect();
+        let source_words =
+            self.signal_words(r, &src_words, |s| s.class == "sem" && s.subtype == "atsrc");
+        let cue_words = pick_cue_run(
+            self.signal_words(r, &src_words, |s| {
+                s.class == "lex" && (s.subtype == "indwd" || s.subtype == "indph")
+            }),
+            &source_words,
+            words,
+        );
+        let cognition = cue_words
+            .iter()
+            .any(|&i| COGNITION_LEMMAS.contains(&words[i].word.lemma.to_lowercase().as_str()));
+        let has_qt = r
+            .signals
+            .iter()
+            .any(|s| s.class == "grf" && s.subtype == "qt");
+        let inside = content_words.iter().filter(|&&i| words[i].in_quote).count();
+        Some(GoldClaim {
+            doc: id.to_string(),
+            content,
+            source: self.cover(&source_words),
+            cue: self.cover(&cue_words),
+            quoted: has_qt || inside * 2 >= content_words.len(),
+            negative: r.name == "attribution-negative",
+            cognition,
+            content_words,
+        })
+    }
+}
+
+/// The document's words in order, each with its sentence, span and whether it is inside
+/// quotation marks (PTB XPOS ``` `` ``` opens, `''` closes; the state resets at each paragraph).
+fn doc_words<'a>(doc: &RebuiltDoc, sentences: &'a [conllu::Sentence]) -> Vec<DocWord<'a>> {
     let mut words: Vec<DocWord> = Vec::new();
     let mut depth = 0usize;
     for (si, &src) in doc.source.iter().enumerate() {
@@ -347,145 +544,7 @@ fn extract_claims(
             }
         }
     }
-
-    // EDUs and relations.
-    let mut edu_start: Vec<usize> = Vec::new(); // index = EDU id - 1
-    let mut rels: Vec<Relation> = Vec::new();
-    for (i, dw) in words.iter().enumerate() {
-        let Some(value) = dw.word.misc_value("Discourse") else {
-            continue;
-        };
-        let mut first = true;
-        for item in value.split(';') {
-            let rel = parse_relation(item)
-                .ok_or_else(|| format!("bad Discourse item {item:?} at word {}", i + 1))?;
-            if first {
-                if rel.src != edu_start.len() + 1 {
-                    return Err(format!("EDU {} out of order at word {}", rel.src, i + 1));
-                }
-                edu_start.push(i);
-                first = false;
-            }
-            rels.push(rel);
-        }
-    }
-    let n_edus = edu_start.len();
-    let edu_range = |e: usize| -> std::ops::Range<usize> {
-        let start = edu_start[e - 1];
-        let end = if e < n_edus {
-            edu_start[e]
-        } else {
-            words.len()
-        };
-        start..end
-    };
-    // Primary children of each EDU: (child, dist, is same-unit).
-    let mut children: HashMap<usize, Vec<(usize, usize, bool)>> = HashMap::new();
-    for r in rels.iter().filter(|r| r.primary && r.tgt != 0) {
-        children
-            .entry(r.tgt)
-            .or_default()
-            .push((r.src, r.dist, r.name.starts_with("same-unit")));
-    }
-    let subtree = |root: usize, out: &mut Vec<usize>| {
-        let mut stack = vec![root];
-        while let Some(e) = stack.pop() {
-            out.push(e);
-            if let Some(ch) = children.get(&e) {
-                stack.extend(ch.iter().map(|c| c.0));
-            }
-        }
-    };
-
-    let mut claims: Vec<GoldClaim> = Vec::new();
-    for r in rels.iter().filter(|r| r.name.starts_with("attribution")) {
-        if r.tgt == 0 || r.tgt > n_edus || r.src > n_edus {
-            continue;
-        }
-        // Content EDUs; when the target is itself an attributing unit ("according to ABC,
-        // [Basya believes] [X]"), the content it introduces is added.
-        let content_edus = |r: &Relation, edus: &mut Vec<usize>| {
-            edus.push(r.tgt);
-            let key = (r.dist, edu_start[r.src - 1]);
-            for &(c, d, same_unit) in children.get(&r.tgt).into_iter().flatten() {
-                if c != r.src && (same_unit || (d, edu_start[c - 1]) < key) {
-                    subtree(c, edus);
-                }
-            }
-        };
-        let mut edus = Vec::new();
-        content_edus(r, &mut edus);
-        for inner in rels.iter().filter(|i| {
-            i.name.starts_with("attribution")
-                && i.primary
-                && i.src == r.tgt
-                && i.tgt != 0
-                && i.tgt <= n_edus
-        }) {
-            content_edus(inner, &mut edus);
-        }
-        let mut content_words: Vec<usize> = edus.iter().flat_map(|&e| edu_range(e)).collect();
-        content_words.sort_unstable();
-        content_words.dedup();
-        content_words.retain(|&i| words[i].span.is_some());
-        trim_words(&mut content_words, &words);
-        let (Some(&first), Some(&last)) = (content_words.first(), content_words.last()) else {
-            continue;
-        };
-        let content = words[first].span.unwrap().cover(words[last].span.unwrap());
-
-        // Words of the attributing unit (with its subtree, e.g. a relative clause on the speaker).
-        let mut src_edus = Vec::new();
-        subtree(r.src, &mut src_edus);
-        let src_words: Vec<usize> = src_edus.iter().flat_map(|&e| edu_range(e)).collect();
-        let signal_words = |pred: &dyn Fn(&Signal) -> bool| -> Vec<usize> {
-            let ws: Vec<usize> = r
-                .signals
-                .iter()
-                .filter(|s| pred(s))
-                .flat_map(|s| s.words.iter().copied())
-                .filter(|&i| i < words.len() && words[i].span.is_some())
-                .collect();
-            select_runs(ws, &src_words, &words)
-        };
-        let source_words = signal_words(&|s| s.class == "sem" && s.subtype == "atsrc");
-        let cue_words = pick_cue_run(
-            signal_words(&|s| s.class == "lex" && (s.subtype == "indwd" || s.subtype == "indph")),
-            &source_words,
-            &words,
-        );
-        let cover = |ws: &[usize]| -> Option<Span> {
-            Some(words[*ws.first()?].span?.cover(words[*ws.last()?].span?))
-        };
-        let (source, cue) = (cover(&source_words), cover(&cue_words));
-        let cognition = cue_words
-            .iter()
-            .any(|&i| COGNITION_LEMMAS.contains(&words[i].word.lemma.to_lowercase().as_str()));
-        let has_qt = r
-            .signals
-            .iter()
-            .any(|s| s.class == "grf" && s.subtype == "qt");
-        let inside = content_words.iter().filter(|&&i| words[i].in_quote).count();
-        let quoted = has_qt || inside * 2 >= content_words.len();
-        let claim = GoldClaim {
-            doc: id.to_string(),
-            content,
-            content_words,
-            source,
-            cue,
-            quoted,
-            negative: r.name == "attribution-negative",
-            cognition,
-        };
-        if !claims
-            .iter()
-            .any(|c| c.content == claim.content && c.source == claim.source && c.cue == claim.cue)
-        {
-            claims.push(claim);
-        }
-    }
-    claims.sort_by_key(|c| (c.content.start, c.content.end));
-    Ok(claims)
+    words
 }
 
 /// Drops punctuation at both ends and a leading complementizer `that`.

@@ -1,4 +1,6 @@
-//! Stage 5, speaker resolution: pronouns and partial names to the fullest name in the article.
+//! Stage 6, speaker resolution: pronouns and partial names to the fullest name in the article.
+//! It runs last of the rule stages, after `attribution` and `actions`, so quote speakers and
+//! action agents are resolved alike (from each claim's `who_head`).
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -276,4 +278,246 @@ fn antecedent(
         .or_else(|| candidates.last().copied())?;
     let e = &doc.entities[pick];
     Some((join(&names.fullest(doc, &names.words[pick], e.ty)), e.ty))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attribution::QuoteFinder;
+    use crate::conllu::testing::{doc, rows};
+
+    /// `Ana Lima spoke.`, with `Ana Lima` tagged PER.
+    const ANA_LIMA: &str = "Ana Lima spoke.
+         Ana PROPN 2 flat B-PER
+         Lima PROPN 3 nsubj I-PER
+         spoke VERB 0 root
+         . PUNCT 3 punct";
+
+    /// `WORD left.` with `WORD` as subject (tagged `tag`, `-` for none).
+    fn left(word: &str, upos: &str, tag: &str) -> String {
+        let tag = if tag == "-" { "" } else { tag };
+        format!("{word} left.\n{word} {upos} 2 nsubj {tag}\nleft VERB 0 root\n. PUNCT 2 punct")
+    }
+
+    /// The resolution of the last token written `word` in the document of `sentences`.
+    fn resolved(sentences: &[&str], word: &str) -> Option<(String, EntityType)> {
+        let d = doc(&sentences.join("\n\n"));
+        let h = (0..d.tokens.len()).rev().find(|&i| d.word(i) == word)?;
+        resolve(&d, &Names::new(&d), h)
+    }
+
+    fn check(cases: &[(&str, &[&str], &str, Option<(&str, EntityType)>)]) {
+        for (name, sentences, word, want) in cases {
+            let got = resolved(sentences, word);
+            let want = want.map(|(n, t)| (n.to_string(), t));
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn partial_names_to_the_fullest() {
+        check(&[
+            (
+                "a tagged surname",
+                &[ANA_LIMA, &left("Lima", "PROPN", "B-PER")],
+                "Lima",
+                Some(("Ana Lima", EntityType::Per)),
+            ),
+            (
+                "an untagged surname takes its type from the same name",
+                &[ANA_LIMA, &left("Lima", "PROPN", "-")],
+                "Lima",
+                Some(("Ana Lima", EntityType::Per)),
+            ),
+            (
+                "a name outside ASCII",
+                &[
+                    "Zoë Ångström spoke.
+                     Zoë PROPN 2 flat B-PER
+                     Ångström PROPN 3 nsubj I-PER
+                     spoke VERB 0 root
+                     . PUNCT 3 punct",
+                    &left("Ångström", "PROPN", "B-PER"),
+                ],
+                "Ångström",
+                Some(("Zoë Ångström", EntityType::Per)),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn nicknames_are_not_the_name() {
+        check(&[(
+            "a quoted nickname inside the entity",
+            &["Dwayne \"The Rock\" Johnson spoke.
+               Dwayne PROPN 6 compound B-PER
+               \" PUNCT 4 punct I-PER
+               The DET 4 det I-PER
+               Rock PROPN 6 appos I-PER
+               \" PUNCT 4 punct I-PER
+               Johnson PROPN 7 nsubj I-PER
+               spoke VERB 0 root
+               . PUNCT 7 punct"],
+            "Johnson",
+            Some(("Dwayne Johnson", EntityType::Per)),
+        )]);
+    }
+
+    #[test]
+    fn titles_and_roles_are_not_the_name() {
+        check(&[
+            (
+                "a title",
+                &["President Ana Lima spoke.
+                   President PROPN 3 compound B-PER
+                   Ana PROPN 3 compound I-PER
+                   Lima PROPN 4 nsubj I-PER
+                   spoke VERB 0 root
+                   . PUNCT 4 punct"],
+                "Lima",
+                Some(("Ana Lima", EntityType::Per)),
+            ),
+            (
+                "a lowercase role the tagger took in",
+                &["coauthor Colette Heald spoke.
+                   coauthor NOUN 3 compound B-PER
+                   Colette PROPN 3 flat I-PER
+                   Heald PROPN 4 nsubj I-PER
+                   spoke VERB 0 root
+                   . PUNCT 4 punct"],
+                "Heald",
+                Some(("Colette Heald", EntityType::Per)),
+            ),
+        ]);
+    }
+
+    #[test]
+    fn person_pronouns_to_a_recent_person() {
+        let met = "Ana Lima met Eva Nowak.
+             Ana PROPN 2 flat B-PER
+             Lima PROPN 3 nsubj I-PER
+             met VERB 0 root
+             Eva PROPN 3 obj B-PER
+             Nowak PROPN 4 flat I-PER
+             . PUNCT 3 punct";
+        let rain = "It rained.\nIt PRON 2 expl\nrained VERB 0 root\n. PUNCT 2 punct";
+        check(&[
+            (
+                "the person before",
+                &[ANA_LIMA, &left("She", "PRON", "-")],
+                "She",
+                Some(("Ana Lima", EntityType::Per)),
+            ),
+            (
+                "the subject rather than the latest person",
+                &[met, &left("She", "PRON", "-")],
+                "She",
+                Some(("Ana Lima", EntityType::Per)),
+            ),
+            ("nobody before", &[&left("She", "PRON", "-")], "She", None),
+            (
+                "too far back",
+                &[ANA_LIMA, rain, rain, rain, rain, &left("She", "PRON", "-")],
+                "She",
+                None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn group_pronouns_and_nouns_to_an_organization() {
+        let ministry = "The Ministry of Health spoke.
+             The DET 2 det
+             Ministry PROPN 5 nsubj B-ORG
+             of ADP 4 case I-ORG
+             Health PROPN 2 nmod I-ORG
+             spoke VERB 0 root
+             . PUNCT 5 punct";
+        let the_ministry = "The ministry left.
+             The DET 2 det
+             ministry NOUN 3 nsubj
+             left VERB 0 root
+             . PUNCT 3 punct";
+        check(&[
+            (
+                "they",
+                &[ministry, &left("They", "PRON", "-")],
+                "They",
+                Some(("Ministry of Health", EntityType::Org)),
+            ),
+            (
+                "the ministry",
+                &[ministry, the_ministry],
+                "ministry",
+                Some(("Ministry of Health", EntityType::Org)),
+            ),
+            (
+                "the ministry, none named before",
+                &[the_ministry],
+                "ministry",
+                None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn untagged_organization_by_its_head_word() {
+        check(&[(
+            "an office",
+            &["Riverside Planning Office left.
+               Riverside PROPN 3 compound
+               Planning PROPN 3 compound
+               Office PROPN 4 nsubj
+               left VERB 0 root
+               . PUNCT 4 punct"],
+            "Office",
+            Some(("Riverside Planning Office", EntityType::Org)),
+        )]);
+    }
+
+    #[test]
+    fn unnamed_mentions_stay_unresolved() {
+        check(&[
+            (
+                "a common noun",
+                &[&left("Someone", "NOUN", "-")],
+                "Someone",
+                None,
+            ),
+            (
+                "another pronoun",
+                &[ANA_LIMA, &left("Nobody", "PRON", "-")],
+                "Nobody",
+                None,
+            ),
+            (
+                "a proper noun of no known type",
+                &[&left("Zorblax", "PROPN", "-")],
+                "Zorblax",
+                None,
+            ),
+        ]);
+    }
+
+    #[test]
+    fn the_stage_fills_entity_of_each_claim() {
+        let quote = "“We will win,” Lima said.
+             “ PUNCT 4 punct
+             We PRON 4 nsubj
+             will AUX 4 aux
+             win VERB 0 root
+             , PUNCT 4 punct
+             ” PUNCT 4 punct
+             Lima PROPN 8 nsubj B-PER
+             said VERB 4 parataxis
+             . PUNCT 4 punct";
+        let mut d = doc(&[ANA_LIMA, quote].join("\n\n"));
+        QuoteFinder::new().process(&mut d).unwrap();
+        Resolver.process(&mut d).unwrap();
+        assert_eq!(
+            rows(&d),
+            ["direct_quote Lima | said | We will win | Ana Lima"]
+        );
+        assert_eq!(d.claims[0].entity_type, Some(EntityType::Per));
+    }
 }
