@@ -28,8 +28,11 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+#[cfg(test)]
+mod properties;
 pub mod resolve;
 pub mod segment;
 pub mod span;
+pub mod stage;
 pub mod tokenize;
 pub mod train;

@@ -349,7 +349,7 @@ fn previous_subject(doc: &Document, s: usize) -> Option<(Span, Option<usize>)> {
 mod tests {
     use crate::attribution::QuoteFinder;
     use crate::conllu::testing::{doc, rows};
-    use crate::pipeline::Stage;
+    use crate::stage::Stage;
 
     fn check(cases: &[(&str, &str, &[&str])]) {
         for (name, src, want) in cases {

@@ -309,7 +309,7 @@ pub fn claim_noun(doc: &Document, lex: &Lexicon, n: usize) -> Option<Reported> {
 mod tests {
     use crate::attribution::QuoteFinder;
     use crate::conllu::testing::{doc, rows};
-    use crate::pipeline::Stage;
+    use crate::stage::Stage;
 
     /// The attribution stage's rows for a hand-written document.
     fn quotes(src: &str) -> Vec<String> {

@@ -51,8 +51,8 @@ pub mod speaker;
 pub use cues::cue_of;
 
 use crate::document::{Claim, ClaimKind, Document};
-use crate::pipeline::{Stage, StageError};
 use crate::span::Span;
+use crate::stage::{Layer, Stage, StageError};
 use lexicon::Lexicon;
 use marks::Quotation;
 
@@ -82,7 +82,7 @@ pub const DIRECT_RULES: &[DirectRule] = &[
     direct::unattributed_sentence,
 ];
 
-/// The attribution stage. No [`crate::pipeline::RuleOptions`] changes what it finds.
+/// The attribution stage. No [`crate::stage::RuleOptions`] changes what it finds.
 pub struct QuoteFinder {
     lexicon: &'static Lexicon,
 }
@@ -105,6 +105,12 @@ impl Default for QuoteFinder {
 impl Stage for QuoteFinder {
     fn name(&self) -> &'static str {
         "attribution"
+    }
+    fn requires(&self) -> &'static [Layer] {
+        &[Layer::Tokens, Layer::Tags, Layer::Syntax, Layer::Entities]
+    }
+    fn provides(&self) -> &'static [Layer] {
+        &[Layer::Quotes]
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {

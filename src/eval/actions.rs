@@ -8,7 +8,7 @@ use crate::conllu::{self, Paragraphs};
 use crate::document::{ClaimKind, Document};
 use crate::model::labels::UPOS;
 use crate::model::Model;
-use crate::pipeline::{RuleOptions, Stage};
+use crate::stage::{RuleOptions, Stage};
 use crate::train::data::gum_docs;
 use std::collections::HashSet;
 use std::fmt;
