@@ -85,6 +85,35 @@ impl Stage for ActionFinder {
     }
 }
 
+/// An action verb with what the rules read off it.
+struct ActionVerb {
+    token: usize,
+    /// Its particle (`called on`), from the tree or from a phrasal cue.
+    particle: Option<usize>,
+    /// The `by` phrase of a passive (`initiated by the U.S.`).
+    agent: Option<usize>,
+}
+
+/// Who and what an action rule found: head tokens, and the object's tokens.
+struct Found {
+    who_head: Option<usize>,
+    what_head: Option<usize>,
+    what_tokens: Option<Vec<usize>>,
+}
+
+/// An object rule: the head of an active verb's object, if it has one of that form.
+type ObjectRule = fn(&Document, &ActionVerb) -> Option<usize>;
+
+/// The object rules, in the order they are tried; the first that finds one gives `what`.
+const OBJECT_RULES: &[ObjectRule] = &[
+    direct_object,
+    particle_object,
+    shared_object,
+    clausal_complement,
+    verbal_complement,
+    prepositional_object,
+];
+
 impl ActionFinder {
     fn action(&self, doc: &Document, v: usize) -> Option<Claim> {
         let t = &doc.tokens[v];
@@ -95,106 +124,41 @@ impl ActionFinder {
         if matches!(cue, Some((CueClass::Speech | CueClass::Think, _))) {
             return None;
         }
-        let particle = doc
-            .children_with(v, "compound:prt")
-            .next()
-            .or(cue.and_then(|c| c.1));
-        let passive = doc.children_with(v, "nsubj:pass").next().is_some()
-            || doc.children_with(v, "aux:pass").next().is_some()
-            || (t.deprel == "acl"
-                && doc.word(v).ends_with("ed")
-                && doc.children_with(v, "nsubj").next().is_none());
-        let agent = doc.children_with(v, "obl").find(|&o| {
-            doc.tokens[o].deprel == "obl:agent"
-                || doc.children_with(o, "case").any(|c| doc.lower(c) == "by")
-        });
-        let what_head;
-        let (who_head, what_tokens) = if passive {
-            let patient = doc
-                .children_with(v, "nsubj:pass")
+        let verb = ActionVerb {
+            token: v,
+            particle: doc
+                .children_with(v, "compound:prt")
                 .next()
-                .or_else(|| t.deprel.starts_with("acl").then_some(t.head).flatten());
-            what_head = patient;
-            let what = patient.map(|p| {
-                // a reduced relative (`a process initiated by X`) hangs inside its patient
-                let skip = if t.head == Some(p) {
-                    doc.subtree(v)
-                } else {
-                    Vec::new()
-                };
-                doc.subtree(p)
-                    .into_iter()
-                    .filter(|x| skip.binary_search(x).is_err())
-                    .collect::<Vec<_>>()
-            });
-            match agent {
-                Some(a) => (Some(a), what),
-                None if self.rules.include_agentless => (None, what),
-                None => return None,
+                .or(cue.and_then(|c| c.1)),
+            agent: doc.children_with(v, "obl").find(|&o| {
+                doc.tokens[o].deprel == "obl:agent"
+                    || doc.children_with(o, "case").any(|c| doc.lower(c) == "by")
+            }),
+        };
+        let found = if is_passive(doc, v) {
+            let found = passive(doc, &verb);
+            if found.who_head.is_none() && !self.rules.include_agentless {
+                return None;
             }
+            found
         } else {
-            let s = subject(doc, v)?;
-            let object = doc
-                .children_with(v, "obj")
-                .next()
-                .or_else(|| {
-                    particle
-                        .and_then(|p| doc.tokens[p].head)
-                        .filter(|&h| h != v)
-                })
-                .or_else(|| {
-                    // `arrested and questioned the student`: a shared object
-                    doc.children_with(v, "conj")
-                        .find(|&k| {
-                            doc.tokens[k].upos == "VERB"
-                                && doc.children_with(k, "nsubj").next().is_none()
-                        })
-                        .and_then(|k| doc.children_with(k, "obj").next())
-                })
-                .or_else(|| doc.children_with(v, "ccomp").next())
-                .or_else(|| {
-                    doc.children_with(v, "xcomp")
-                        .next()
-                        .filter(|&x| doc.tokens[x].upos == "VERB")
-                })
-                .or_else(|| {
-                    // a prepositional verb's object: `led to prisoner exchanges`
-                    doc.children_with(v, "obl").find(|&o| {
-                        o > v
-                            && o <= v + 4
-                            && doc.children_with(o, "case").next().is_some()
-                            && Some(o) != agent
-                    })
-                });
-            what_head = object;
-            let what = object.map(|o| {
-                let mut toks = doc.subtree(o);
-                // the preposition belongs to the verb, not to the object
-                toks.retain(|&x| {
-                    !(doc.tokens[x].head == Some(o)
-                        && doc.tokens[x].deprel == "case"
-                        && x < o
-                        && Some(x) != particle
-                        || Some(x) == particle)
-                });
-                toks
-            });
-            (Some(s.head), what)
+            active(doc, &verb)?
         };
         let mut c = Claim {
             sentence: t.sentence,
             kind: ClaimKind::Action,
-            who: who_head.map(|h| mention(doc, h)),
+            who: found.who_head.map(|h| mention(doc, h)),
             entity: None,
             entity_type: None,
-            verb: Some(verb_group(doc, v, particle)),
-            what: what_tokens
+            verb: Some(verb_group(doc, v, verb.particle)),
+            what: found
+                .what_tokens
                 .as_deref()
                 .and_then(contiguous)
                 .and_then(|w| content_span(doc, &w)),
-            who_head,
+            who_head: found.who_head,
             verb_head: Some(v),
-            what_head,
+            what_head: found.what_head,
         };
         if c.who.is_none() && c.what.is_none() {
             return None;
@@ -204,6 +168,110 @@ impl ActionFinder {
         }
         Some(c)
     }
+}
+
+/// A passive: a passive subject or auxiliary, or a reduced relative (`a process initiated`).
+fn is_passive(doc: &Document, v: usize) -> bool {
+    doc.children_with(v, "nsubj:pass").next().is_some()
+        || doc.children_with(v, "aux:pass").next().is_some()
+        || (doc.tokens[v].deprel == "acl"
+            && doc.word(v).ends_with("ed")
+            && doc.children_with(v, "nsubj").next().is_none())
+}
+
+/// A passive verb: the agent acts on the patient (the passive subject, or the noun a reduced
+/// relative hangs from, without the relative clause itself).
+fn passive(doc: &Document, verb: &ActionVerb) -> Found {
+    let v = verb.token;
+    let t = &doc.tokens[v];
+    let patient = doc
+        .children_with(v, "nsubj:pass")
+        .next()
+        .or_else(|| t.deprel.starts_with("acl").then_some(t.head).flatten());
+    let what_tokens = patient.map(|p| {
+        // a reduced relative (`a process initiated by X`) hangs inside its patient
+        let skip = if t.head == Some(p) {
+            doc.subtree(v)
+        } else {
+            Vec::new()
+        };
+        doc.subtree(p)
+            .into_iter()
+            .filter(|x| skip.binary_search(x).is_err())
+            .collect::<Vec<_>>()
+    });
+    Found {
+        who_head: verb.agent,
+        what_head: patient,
+        what_tokens,
+    }
+}
+
+/// An active verb with a subject: the subject acts on the first object [`OBJECT_RULES`] find,
+/// without the preposition or particle that belongs to the verb.
+fn active(doc: &Document, verb: &ActionVerb) -> Option<Found> {
+    let s = subject(doc, verb.token)?;
+    let object = OBJECT_RULES.iter().find_map(|rule| rule(doc, verb));
+    let what_tokens = object.map(|o| {
+        let mut toks = doc.subtree(o);
+        toks.retain(|&x| {
+            !(doc.tokens[x].head == Some(o)
+                && doc.tokens[x].deprel == "case"
+                && x < o
+                && Some(x) != verb.particle
+                || Some(x) == verb.particle)
+        });
+        toks
+    });
+    Some(Found {
+        who_head: Some(s.head),
+        what_head: object,
+        what_tokens,
+    })
+}
+
+/// `arrested the student`.
+fn direct_object(doc: &Document, verb: &ActionVerb) -> Option<usize> {
+    doc.children_with(verb.token, "obj").next()
+}
+
+/// `called on Trump`: the noun the particle attaches to.
+fn particle_object(doc: &Document, verb: &ActionVerb) -> Option<usize> {
+    verb.particle
+        .and_then(|p| doc.tokens[p].head)
+        .filter(|&h| h != verb.token)
+}
+
+/// `arrested and questioned the student`: the object of a conjoined verb without its own
+/// subject.
+fn shared_object(doc: &Document, verb: &ActionVerb) -> Option<usize> {
+    doc.children_with(verb.token, "conj")
+        .find(|&k| doc.tokens[k].upos == "VERB" && doc.children_with(k, "nsubj").next().is_none())
+        .and_then(|k| doc.children_with(k, "obj").next())
+}
+
+/// `decided that ...`: a clausal complement.
+fn clausal_complement(doc: &Document, verb: &ActionVerb) -> Option<usize> {
+    doc.children_with(verb.token, "ccomp").next()
+}
+
+/// `agreed to meet`: a verbal open complement.
+fn verbal_complement(doc: &Document, verb: &ActionVerb) -> Option<usize> {
+    doc.children_with(verb.token, "xcomp")
+        .next()
+        .filter(|&x| doc.tokens[x].upos == "VERB")
+}
+
+/// `led to prisoner exchanges`: a prepositional verb's object, within four words after it
+/// (not the passive agent).
+fn prepositional_object(doc: &Document, verb: &ActionVerb) -> Option<usize> {
+    let v = verb.token;
+    doc.children_with(v, "obl").find(|&o| {
+        o > v
+            && o <= v + 4
+            && doc.children_with(o, "case").next().is_some()
+            && Some(o) != verb.agent
+    })
 }
 
 /// The longest run of consecutive tokens starting at the first one.
@@ -452,6 +520,44 @@ mod tests {
                  exchanges NOUN 3 obl
                  . PUNCT 3 punct",
                 &["action The talks | led | prisoner exchanges | -"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn clausal_and_verbal_complements() {
+        check(&[
+            (
+                "a clausal complement, and the action inside it",
+                "The court ruled that the law stands.
+                 The DET 2 det
+                 court NOUN 3 nsubj
+                 ruled VERB 0 root
+                 that SCONJ 7 mark
+                 the DET 6 det
+                 law NOUN 7 nsubj
+                 stands VERB 3 ccomp
+                 . PUNCT 3 punct",
+                &[
+                    "action The court | ruled | the law stands | -",
+                    "action the law | stands | - | -",
+                ],
+            ),
+            (
+                "a verbal complement",
+                "The council voted to close the bridge.
+                 The DET 2 det
+                 council NOUN 3 nsubj
+                 voted VERB 0 root
+                 to PART 5 mark
+                 close VERB 3 xcomp
+                 the DET 7 det
+                 bridge NOUN 5 obj
+                 . PUNCT 3 punct",
+                &[
+                    "action The council | voted | to close the bridge | -",
+                    "action The council | close | the bridge | -",
+                ],
             ),
         ]);
     }
