@@ -17,6 +17,8 @@
 //! [`document::Document`] is what the stages fill in; [`pipeline`] runs the stages over
 //! folders of articles in parallel, in a deterministic order. [`check`] runs labelled
 //! sentences; [`eval`] scores against the gold data; [`train`] trains the model heads.
+//! [`conllu::document`] builds a `Document` from CoNLL-U trees without the model (for
+//! `eval actions` and the rule stages' unit tests).
 
 pub mod actions;
 pub mod attribution;

@@ -84,7 +84,7 @@ pub fn cue_in(doc: &Document, lex: &Lexicon, region: &[usize], side: Side) -> Op
         )
     });
     let v = match side {
-        Side::Before => cues.last()?,
+        Side::Before => cues.next_back()?,
         Side::After => cues.next()?,
     };
     let nominal = |t: usize| matches!(doc.tokens[t].upos, "PROPN" | "NOUN" | "PRON");

@@ -259,7 +259,7 @@ pub fn cue_before(site: &QuoteSite) -> Option<Attribution> {
 /// Rule 4. Colon introduction without a verb: `And from Chairwoman Y: "..."`: the first name of
 /// the lead.
 pub fn colon_name(site: &QuoteSite) -> Option<Attribution> {
-    if !site.lead.last().is_some_and(|&t| site.doc.word(t) == ":") {
+    if site.lead.last().is_none_or(|&t| site.doc.word(t) != ":") {
         return None;
     }
     let h = name_head(site.doc, &site.lead)?;

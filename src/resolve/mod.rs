@@ -312,7 +312,15 @@ mod tests {
         resolve(&d, &Names::new(&d), h)
     }
 
-    fn check(cases: &[(&str, &[&str], &str, Option<(&str, EntityType)>)]) {
+    /// (case, sentences, the word to resolve, the name and type wanted)
+    type Case<'a> = (
+        &'a str,
+        &'a [&'a str],
+        &'a str,
+        Option<(&'a str, EntityType)>,
+    );
+
+    fn check(cases: &[Case]) {
         for (name, sentences, word, want) in cases {
             let got = resolved(sentences, word);
             let want = want.map(|(n, t)| (n.to_string(), t));
