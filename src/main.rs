@@ -79,6 +79,36 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// HTML pages of the claims: one article to `-o page.html`, or a page per article plus
+    /// `index.html` in the folder `-o DIR`.
+    Show {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// A `.html` file (one article) or a folder.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// File extensions taken from folders, comma-separated.
+        #[arg(long, default_value = "txt", value_delimiter = ',')]
+        ext: Vec<String>,
+        /// Worker threads (default: all cores).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Which kinds of claims to show, comma-separated.
+        #[arg(long, value_enum, default_value = "all", value_delimiter = ',')]
+        kinds: Vec<Kinds>,
+        /// Also show agentless passives (`sanctions have been imposed`) with an empty who.
+        #[arg(long)]
+        include_agentless: bool,
+        /// Also show actions inside quoted or reported content.
+        #[arg(long)]
+        actions_in_quotes: bool,
+        /// Largest article read, in MB.
+        #[arg(long, default_value_t = 10.0)]
+        max_mb: f64,
+        /// No summary line.
+        #[arg(short, long)]
+        quiet: bool,
+    },
     /// Print sentences: start<TAB>end<TAB>text (Unicode scalar offsets).
     Sentences { file: PathBuf },
     /// Print tokens: start<TAB>end<TAB>text.
@@ -337,6 +367,63 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                     "whosaid: {} articles, {} rows{}",
                     stats.articles,
                     stats.rows,
+                    if failed > 0 {
+                        format!(", {failed} failed")
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            Ok(if failed > 0 {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Command::Show {
+            inputs,
+            output,
+            ext,
+            threads: n,
+            kinds: k,
+            include_agentless,
+            actions_in_quotes,
+            max_mb,
+            quiet,
+        } => {
+            let n = threads(n);
+            tch::set_num_threads(n as i32);
+            let (articles, missing) = whosaid::input::discover(&inputs, &ext);
+            for (p, e) in &missing {
+                eprintln!("whosaid: {p}: {e}");
+            }
+            let pipeline = Pipeline::new(
+                mcfg,
+                RuleOptions {
+                    include_agentless,
+                    actions_in_quotes,
+                },
+            )
+            .context("loading the model (run scripts/setup.sh if it is not set up)")?;
+            let unread: Vec<(String, String)> = missing
+                .iter()
+                .map(|(p, e)| (p.clone(), e.to_string()))
+                .collect();
+            let opts = whosaid::show::ShowOptions {
+                threads: n,
+                max_bytes: (max_mb * 1e6) as u64,
+                kinds: kinds(&k),
+            };
+            let target = whosaid::show::Target::for_path(&output);
+            let stats = whosaid::show::show(&pipeline, &articles, &unread, &target, &opts)?;
+            let failed = stats.failed + missing.len();
+            if !quiet {
+                eprintln!(
+                    "whosaid: {} articles, {} claims, {} pages in {}{}",
+                    stats.articles,
+                    stats.rows,
+                    stats.pages,
+                    output.display(),
                     if failed > 0 {
                         format!(", {failed} failed")
                     } else {
