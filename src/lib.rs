@@ -30,5 +30,6 @@ pub mod resolve;
 pub mod segment;
 pub mod show;
 pub mod span;
+pub mod stage;
 pub mod tokenize;
 pub mod train;

@@ -17,7 +17,7 @@ pub mod page;
 use crate::document::ClaimKind;
 use crate::input::{read_article, Article};
 use crate::output::{rows, Row};
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, WINDOW};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::{Component, Path, PathBuf};
@@ -288,15 +288,12 @@ pub fn page_paths(articles: &[Article]) -> Vec<String> {
         .collect()
 }
 
-/// Articles in flight at once, as in `pipeline::run` (the model batches across a window, so
-/// the same windows give the same rows as `run`).
-const WINDOW: usize = 32;
-
 /// One article's outcome: its text and rows, or why it failed.
 type Processed = Result<(String, Vec<Row>), String>;
 
-/// Runs the pipeline on each window of articles and hands each article's outcome, in order,
-/// to `each`.
+/// Runs the pipeline on each window of articles, the windows of `pipeline::run` (the model
+/// batches across a window: the same windows give the same rows as `run`), and hands each
+/// article's outcome, in order, to `each`.
 fn for_each_article(
     pipeline: &Pipeline,
     articles: &[Article],
