@@ -149,7 +149,28 @@
     pinned = [];
     paint();
   }
-  boxes.forEach(function (b) { b.addEventListener("change", filter); });
-  entity.addEventListener("change", filter);
+  // The filters live in the address too (?kinds=action,belief&entity=Name), so a filtered view
+  // can be bookmarked or shared.
+  function remember() {
+    var q = new URLSearchParams();
+    var on = boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
+    if (on.length !== boxes.filter(function (b) { return !b.disabled; }).length) q.set("kinds", on.join(","));
+    if (entity.value) q.set("entity", entity.value);
+    try { history.replaceState(null, "", q.toString() ? "?" + q : location.pathname); } catch (e) { /* file: URLs may refuse */ }
+  }
+  boxes.forEach(function (b) { b.addEventListener("change", function () { filter(); remember(); }); });
+  entity.addEventListener("change", function () { filter(); remember(); });
   document.getElementById("shown").textContent = "All " + claims.length + " claims shown";
+  var asked = new URLSearchParams(location.search);
+  if (asked.has("kinds") || asked.has("entity")) {
+    if (asked.has("kinds")) {
+      var want = asked.get("kinds").split(",");
+      boxes.forEach(function (b) { if (!b.disabled) b.checked = want.indexOf(b.value) >= 0; });
+    }
+    if (asked.has("entity")) {
+      entity.value = asked.get("entity");
+      if (entity.value !== asked.get("entity")) entity.value = "";
+    }
+    filter();
+  }
 })();
