@@ -41,20 +41,21 @@ pub fn json_for_script<T: serde::Serialize>(value: &T) -> String {
     out
 }
 
-/// A relative URL for a `/`-separated relative path: each segment percent-encoded (all but
-/// RFC 3986 unreserved characters), so names with spaces, `#`, `?` or quotes still link.
+/// A relative URL for a `/`-separated relative path: each segment percent-encoded, so names
+/// with spaces, `#`, `?` or quotes still link.
 pub fn href(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for (i, seg) in path.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        for b in seg.bytes() {
-            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-                out.push(b as char);
-            } else {
-                write!(out, "%{b:02X}").unwrap();
-            }
+    path.split('/').map(component).collect::<Vec<_>>().join("/")
+}
+
+/// `s` percent-encoded as one URL component (a path segment or a query value): every byte but
+/// RFC 3986's unreserved characters.
+pub fn component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            write!(out, "%{b:02X}").unwrap();
         }
     }
     out
@@ -85,5 +86,6 @@ mod tests {
     fn hrefs_encode_each_segment() {
         assert_eq!(href("sub dir/a#1?.html"), "sub%20dir/a%231%3F.html");
         assert_eq!(href("caf\u{e9}.html"), "caf%C3%A9.html");
+        assert_eq!(component("A/B & C"), "A%2FB%20%26%20C");
     }
 }

@@ -2,8 +2,9 @@
 //! evidence, actions and the articles it appears in, linked) and every article (its counts
 //! and a link, or the error that stopped it). Both tables sort by any column.
 
+use super::html::component;
 use super::html::{escape, href};
-use super::{entity_slot, KINDS, PALETTE};
+use super::KINDS;
 use crate::output::Row;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
@@ -102,7 +103,7 @@ impl Index {
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <meta name=\"generator\" content=\"whosaid show\">\n\
              <title>Who said what · whosaid</title>\n<style>\n{}</style>\n</head>\n<body class=\"index-page\">\n\
-             <header class=\"top\"><h1>Who said what</h1>\n<p class=\"summary\">{} article{}{}, {claims} claims, {} entities</p></header>\n<main>\n",
+             <header class=\"top\"><h1>Who said what</h1>\n<p class=\"summary\">{} article{}{}, {claims} claims, {} entities · <a href=\"#ent-h\">Entities</a> · <a href=\"#art-h\">Articles</a></p></header>\n<main>\n",
             super::STYLE,
             self.articles.len(),
             if self.articles.len() == 1 { "" } else { "s" },
@@ -115,15 +116,21 @@ impl Index {
         )
         .unwrap();
 
+        // Numbers sort as numbers; count columns are right-aligned like their cells.
         let sort_th = |label: &str, ty: &str| {
+            let align = if ty == "num" && label != "Articles" {
+                "right"
+            } else {
+                "left"
+            };
             format!(
-                "<th scope=\"col\" aria-sort=\"none\"><button type=\"button\" class=\"sort\" data-type=\"{ty}\">{label}<span class=\"arrow\" aria-hidden=\"true\"></span></button></th>"
+                "<th scope=\"col\" class=\"{align}\" aria-sort=\"none\"><button type=\"button\" class=\"sort\" data-type=\"{ty}\">{label}<span class=\"arrow\" aria-hidden=\"true\"></span></button></th>"
             )
         };
         let num_cells = |c: &Counts| {
             [c.quotes, c.beliefs, c.evidence, c.actions]
                 .iter()
-                .map(|n| format!("<td class=\"num\" data-sort=\"{n}\">{n}</td>"))
+                .map(|&n| num_cell(n))
                 .collect::<String>()
         };
 
@@ -150,17 +157,18 @@ impl Index {
                     .iter()
                     .map(|&i| {
                         let a = &self.articles[i];
+                        // Opens the page filtered to this entity.
                         format!(
-                            "<a href=\"{}\">{}</a>",
+                            "<a href=\"{}?entity={}\">{}</a>",
                             escape(&href(a.page.as_deref().unwrap_or_default())),
+                            escape(&component(name)),
                             escape(&a.name)
                         )
                     })
                     .collect();
-                let colour = PALETTE[entity_slot(name)];
                 writeln!(
                     out,
-                    "<tr><th scope=\"row\" data-sort=\"{}\"><span class=\"dot\" style=\"--e:{colour}\" aria-hidden=\"true\"></span>{}</th>\
+                    "<tr><th scope=\"row\" data-sort=\"{}\">{}</th>\
                      <td data-sort=\"{}\">{}</td>{}<td data-sort=\"{}\"><span class=\"n\">{}</span> <span class=\"links\">{}</span></td></tr>",
                     escape(name),
                     escape(name),
@@ -193,13 +201,12 @@ impl Index {
             match (&a.page, &a.error) {
                 (Some(page), _) => writeln!(
                     out,
-                    "<tr><th scope=\"row\" data-sort=\"{}\"><a href=\"{}\">{}</a></th>{}<td class=\"num\" data-sort=\"{}\">{}</td></tr>",
+                    "<tr><th scope=\"row\" data-sort=\"{}\"><a href=\"{}\">{}</a></th>{}{}</tr>",
                     escape(&a.name),
                     escape(&href(page)),
                     escape(&a.name),
                     num_cells(&a.counts),
-                    a.counts.total(),
-                    a.counts.total(),
+                    num_cell(a.counts.total()),
                 )
                 .unwrap(),
                 (None, error) => writeln!(
@@ -223,6 +230,12 @@ impl Index {
         .unwrap();
         out
     }
+}
+
+/// A count cell: sorts as a number, zero greyed so the counts that matter stand out.
+fn num_cell(n: usize) -> String {
+    let zero = if n == 0 { " zero" } else { "" };
+    format!("<td class=\"num{zero}\" data-sort=\"{n}\">{n}</td>")
 }
 
 #[cfg(test)]
@@ -271,7 +284,8 @@ mod tests {
             ann.contains("<td class=\"num\" data-sort=\"2\">2</td>"),
             "{ann}"
         );
-        assert!(ann.contains("href=\"a%20b.html\"") && ann.contains("href=\"sub/c.html\""));
+        assert!(ann.contains("href=\"a%20b.html?entity=Ann\""), "{ann}");
+        assert!(ann.contains("href=\"sub/c.html?entity=Ann\""));
         assert!(html.contains("&lt;Bo&gt;") && !html.contains("<Bo>"));
         assert!(html.contains("not valid UTF-8 &lt;x&gt;"));
         assert!(html.contains("(<strong class=\"bad\">1 failed</strong>)"));
