@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use whosaid::document::ClaimKind;
 use whosaid::model::{ModelConfig, Precision};
-use whosaid::output::Format;
+use whosaid::output::{Format, RowFormat};
 use whosaid::pipeline::{Pipeline, RuleOptions, RunOptions};
 
 #[derive(Parser)]
@@ -52,11 +52,14 @@ enum Command {
     Run {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Output file; `-` or absent for stdout.
-        #[arg(short, long)]
+        /// Output file; `-` or absent for stdout (not for xlsx: a workbook is not for a terminal).
+        #[arg(short, long, required_if_eq("format", "xlsx"))]
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
+        /// CSV for Excel: a UTF-8 byte-order mark before the header (the rest unchanged).
+        #[arg(long)]
+        excel_csv: bool,
         /// File extensions taken from folders, comma-separated.
         #[arg(long, default_value = "txt", value_delimiter = ',')]
         ext: Vec<String>,
@@ -277,6 +280,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             inputs,
             output,
             format,
+            excel_csv,
             ext,
             threads: n,
             kinds: k,
@@ -285,6 +289,10 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             max_mb,
             quiet,
         } => {
+            let format = RowFormat::new(format, excel_csv)?;
+            if format == RowFormat::Xlsx && output.as_deref() == Some(Path::new("-")) {
+                anyhow::bail!("--format xlsx writes a workbook file: give -o FILE.xlsx, not -");
+            }
             let n = threads(n);
             tch::set_num_threads(n as i32);
             let (articles, missing) = whosaid::input::discover(&inputs, &ext);
@@ -464,7 +472,7 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             let load = t0.elapsed().as_secs_f64();
             let opts = RunOptions {
                 threads: n,
-                format: Format::Csv,
+                format: RowFormat::Csv { bom: false },
                 progress: false,
                 max_bytes: 50_000_000,
                 kinds: vec![],
