@@ -614,10 +614,11 @@ fn sheet_xml(path: &std::path::Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for i in 0..zip.len() {
         let mut f = zip.by_index(i).unwrap();
-        if f.name().starts_with("xl/worksheets/") && f.name().ends_with(".xml") {
+        let name = f.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
             let mut s = String::new();
             std::io::Read::read_to_string(&mut f, &mut s).unwrap();
-            out.push((f.name().to_string(), s));
+            out.push((name, s));
         }
     }
     out
