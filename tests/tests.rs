@@ -561,7 +561,8 @@ fn int8_results_do_not_depend_on_batch_mates() {
     assert!(same * 10 >= all * 9, "{same}/{all} heads agree with f32");
 }
 
-/// A folder with the corpus, an article whose quotes are formulas, and a binary file.
+/// A folder with the corpus, an article whose quotes are formulas, a binary file and an
+/// article that a stage fails on (with `WHOSAID_TEST_FAULT=attribution:XLSX-FAULT`).
 fn hostile_folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for e in std::fs::read_dir(repo().join("corpus")).unwrap() {
@@ -572,6 +573,11 @@ fn hostile_folder() -> tempfile::TempDir {
     }
     std::fs::write(dir.path().join("hostile.txt"), HOSTILE).unwrap();
     std::fs::write(dir.path().join("zz_binary.txt"), b"\x7fELF\x00\x01\x02").unwrap();
+    std::fs::write(
+        dir.path().join("yy_fault.txt"),
+        "XLSX-FAULT: “We will win,” Maria Lopez said.\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -631,10 +637,11 @@ fn xlsx_holds_the_csv_rows_as_typed_cells_and_no_formula() {
     let (csv_path, xlsx_path) = (out.path().join("c.csv"), out.path().join("c.xlsx"));
     for (path, format) in [(&csv_path, "csv"), (&xlsx_path, "xlsx")] {
         let o = run(whosaid()
+            .env("WHOSAID_TEST_FAULT", "attribution:XLSX-FAULT")
             .args(["run", "--quiet", "--format", format, "-o"])
             .arg(path)
             .arg(dir.path()));
-        // the binary file fails; the rest is written
+        // the binary file and the faulty one fail; the rest is written
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     }
     let csv = records(&std::fs::read_to_string(&csv_path).unwrap());
@@ -696,7 +703,7 @@ fn xlsx_holds_the_csv_rows_as_typed_cells_and_no_formula() {
     assert!(expected.len() > 5, "{expected:?}");
     assert_eq!(entities[1..], expected[..]);
 
-    // articles: every file in order, counts from the CSV, the binary one with its error
+    // articles: every file in order, counts from the CSV, the failed ones with their error
     let articles = sheet_records(&xlsx_path, "articles");
     let names: Vec<&str> = articles[1..].iter().map(|r| r[0].as_str()).collect();
     let mut files: Vec<String> = std::fs::read_dir(dir.path())
@@ -710,6 +717,11 @@ fn xlsx_holds_the_csv_rows_as_typed_cells_and_no_formula() {
         assert_eq!(r[1], rows.to_string(), "{r:?}");
         if r[0] == "zz_binary.txt" {
             assert!(r[6].contains("binary"), "{r:?}");
+        } else if r[0] == "yy_fault.txt" {
+            assert!(
+                r[6].contains("attribution") && r[6].contains("injected fault"),
+                "{r:?}"
+            );
         } else {
             assert_eq!(r[6], "", "{r:?}");
         }
