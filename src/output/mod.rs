@@ -129,7 +129,7 @@ impl RowFormat {
 
 /// Writes rows as CSV (RFC 4180, header first), JSON Lines or an Excel workbook.
 pub enum RowWriter<W: Write> {
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
     Jsonl(W),
     Xlsx(Box<xlsx::XlsxWriter<W>>),
 }
@@ -146,7 +146,7 @@ impl<W: Write> RowWriter<W> {
                     .terminator(csv::Terminator::CRLF)
                     .from_writer(out);
                 w.write_record(HEADER)?;
-                RowWriter::Csv(w)
+                RowWriter::Csv(Box::new(w))
             }
             RowFormat::Jsonl => RowWriter::Jsonl(out),
             RowFormat::Xlsx => RowWriter::Xlsx(Box::new(xlsx::XlsxWriter::new(out)?)),
