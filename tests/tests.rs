@@ -1181,7 +1181,7 @@ fn hostile_folder() -> tempfile::TempDir {
             std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
         }
     }
-    std::fs::write(dir.path().join("hostile.txt"), HOSTILE).unwrap();
+    std::fs::write(dir.path().join("hostile.txt"), FORMULAS).unwrap();
     std::fs::write(dir.path().join("zz_binary.txt"), b"\x7fELF\x00\x01\x02").unwrap();
     std::fs::write(
         dir.path().join("yy_fault.txt"),
@@ -1192,7 +1192,7 @@ fn hostile_folder() -> tempfile::TempDir {
 }
 
 /// Quotes that a spreadsheet would run as formulas if they were not written as text.
-const HOSTILE: &str = "Council spokesman Peter Grant said the vote was postponed.\n\n\
+const FORMULAS: &str = "Council spokesman Peter Grant said the vote was postponed.\n\n\
 Maria Lopez said: “=HYPERLINK(\"http://evil.example/x\",\"click here\") is what we saw on the screen.”\n\n\
 “=cmd|' /C calc'!A0 was typed into the form,” the engineer Tom Baker told reporters.\n\n\
 “+SUM(1,2) was typed there,” said Anna Berg.\n\n\
