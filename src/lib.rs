@@ -15,6 +15,8 @@
 //! [`document::Document`] is what the stages fill in; [`pipeline`] runs the stages over
 //! folders of articles in parallel, in a deterministic order. [`check`] runs labelled
 //! sentences; [`eval`] scores against the gold data; [`train`] trains the model heads.
+//! [`wordlist`] reads the word lists (`*.txt`) the stages compile in; [`text`] holds the quote
+//! marks every stage agrees on.
 
 pub mod actions;
 pub mod attribution;
@@ -22,6 +24,7 @@ pub mod check;
 pub mod conllu;
 pub mod document;
 pub mod eval;
+pub mod files;
 pub mod input;
 pub mod model;
 pub mod output;
@@ -29,5 +32,8 @@ pub mod pipeline;
 pub mod resolve;
 pub mod segment;
 pub mod span;
+pub mod testing;
+pub mod text;
 pub mod tokenize;
 pub mod train;
+pub mod wordlist;

@@ -12,16 +12,9 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The shared data folder; `None` (a printed skip, or a failure in CI) when it is not there.
 fn data() -> Option<PathBuf> {
-    let d = std::env::var_os("WHOSAID_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/data"));
-    if d.exists() {
-        Some(d)
-    } else {
-        eprintln!("skipping: no data at {}", d.display());
-        None
-    }
+    whosaid::testing::existing(&whosaid::testing::data_path())
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -395,13 +388,11 @@ fn labelled_corpus_has_no_regressions() {
         .args(["check"])
         .arg(repo().join("corpus/labelled")));
     let out = stdout(&o);
-    let known: Vec<String> =
-        std::fs::read_to_string(repo().join("corpus/labelled/known_failures.list"))
-            .unwrap_or_default()
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(|l| l.split_whitespace().next().unwrap().to_string())
-            .collect();
+    let list = std::fs::read_to_string(repo().join("corpus/labelled/known_failures.list"))
+        .unwrap_or_default();
+    let known: Vec<String> = whosaid::wordlist::entries(&list)
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
     let failing: Vec<String> = out
         .lines()
         .filter(|l| !l.starts_with(' ') && l.contains(" (") && l.contains(".csv:"))
@@ -509,9 +500,7 @@ fn action_eval_holds_its_floor() {
 
 fn model_with(precision: whosaid::model::Precision) -> Option<whosaid::model::Model> {
     let mut cfg = whosaid::model::ModelConfig::default_paths(&repo());
-    if !cfg.encoder_dir.join("config.json").exists() {
-        return None;
-    }
+    whosaid::testing::existing(&cfg.encoder_dir.join("config.json"))?;
     cfg.precision = precision;
     Some(whosaid::model::Model::load(cfg, None).unwrap())
 }
