@@ -32,6 +32,7 @@ pub mod pipeline;
 pub mod resolve;
 pub mod segment;
 pub mod span;
+pub mod stage;
 pub mod testing;
 pub mod text;
 pub mod tokenize;

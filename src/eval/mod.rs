@@ -9,7 +9,7 @@ pub mod sentences;
 
 use crate::files::FileError;
 use crate::model::ModelError;
-use crate::pipeline::StageError;
+use crate::stage::StageError;
 use std::ops::{Add, AddAssign};
 use std::path::PathBuf;
 
