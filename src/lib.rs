@@ -29,6 +29,8 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+#[cfg(test)]
+mod properties;
 pub mod resolve;
 pub mod segment;
 pub mod span;

@@ -123,6 +123,202 @@ fn bad_inputs_are_reported_and_the_rest_goes_through() {
     assert!(stdout(&o).contains("a_good.txt"));
 }
 
+/// A folder of the corpus articles plus `extra` files, for runs where one article misbehaves.
+fn corpus_copy_with(extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(repo().join("corpus")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    for (name, text) in extra {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// Regression: this sentence panicked in the lemmatizer (a byte slice inside `₂`) and the
+/// panic took the whole run down, writing no CSV at all.
+#[test]
+fn co2ed_no_longer_panics_the_lemmatizer() {
+    let dir = corpus_copy_with(&[("co2.txt", "The plant CO₂ed the valley, officials said.\n")]);
+    let o = run(whosaid().args(["run", "--quiet"]).arg(dir.path()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("co2.txt,0,indirect_quote"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// One article that makes a stage panic costs that article only: named on stderr with the
+/// stage, every other article's rows written in their place, exit 1, whatever the threads.
+/// The fault is injected (`WHOSAID_TEST_FAULT`) into the batched model stage, whose whole
+/// window fails and is re-run article by article, and into a per-article rule stage.
+#[test]
+fn one_failing_article_costs_only_itself() {
+    let marker = "POISON-7f3a";
+    let good = corpus_copy_with(&[]);
+    let clean = run(whosaid().args(["run", "--quiet"]).arg(good.path()));
+    assert!(clean.status.success(), "{}", stderr(&clean));
+    let bad = corpus_copy_with(&[(
+        "d_poison.txt",
+        &format!("Officials said the {marker} plan was over.\n"),
+    )]);
+    for stage in ["model", "attribution"] {
+        for threads in ["1", "2"] {
+            let o = run(whosaid()
+                .args(["run", "--quiet", "--threads", threads])
+                .arg(bad.path())
+                .env("WHOSAID_TEST_FAULT", format!("{stage}:{marker}")));
+            assert_eq!(
+                o.status.code(),
+                Some(1),
+                "{stage}/{threads}: {}",
+                stderr(&o)
+            );
+            let err = stderr(&o);
+            let lines: Vec<&str> = err.lines().collect();
+            assert_eq!(lines.len(), 1, "one line for the one failure: {err}");
+            assert!(
+                lines[0].contains("d_poison.txt")
+                    && lines[0].contains(&format!("{stage} stage panicked"))
+                    && lines[0].contains("injected fault"),
+                "{err}"
+            );
+            assert_eq!(
+                stdout(&o),
+                stdout(&clean),
+                "{stage}/{threads}: rows lost or changed"
+            );
+        }
+    }
+}
+
+/// `whosaid run -o FILE` killed mid-run (SIGTERM, SIGINT) exits 143 / 130, leaves FILE as it
+/// was and no temporary file beside it.
+#[test]
+fn a_signal_mid_run_leaves_the_output_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let text = std::fs::read_to_string(repo().join("corpus/ceasefire_talks.txt")).unwrap();
+    for i in 0..400 {
+        std::fs::write(input.join(format!("a{i:03}.txt")), &text).unwrap();
+    }
+    let outdir = dir.path().join("out");
+    std::fs::create_dir(&outdir).unwrap();
+    let out = outdir.join("claims.csv");
+    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
+        std::fs::write(&out, "old contents\n").unwrap();
+        let mut child = whosaid()
+            .args(["run", "--quiet", "-o"])
+            .arg(&out)
+            .arg(&input)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the temporary file: the run is then writing.
+        let started = std::time::Instant::now();
+        while std::fs::read_dir(&outdir).unwrap().count() < 2 {
+            assert!(
+                started.elapsed().as_secs() < 120,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "signal {signal}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old contents\n");
+        let left: Vec<_> = std::fs::read_dir(&outdir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            left,
+            [std::ffi::OsString::from("claims.csv")],
+            "signal {signal}"
+        );
+    }
+}
+
+/// `-o` onto a FIFO or a device writes into it and leaves it what it was (renaming a
+/// temporary file over `/dev/null` once replaced a machine's null device with a file).
+#[test]
+fn output_onto_a_fifo_or_device_stays_a_fifo_or_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let article = repo().join("corpus/ceasefire_talks.txt");
+    let fifo = dir.path().join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let o = run(whosaid()
+        .args(["run", "--quiet", "-o"])
+        .arg(&fifo)
+        .arg(&article));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(reader.join().unwrap().starts_with(HEADER));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("SKIPPED character-device half of this test: mknod needs root");
+        return;
+    }
+    let null = dir.path().join("null");
+    let c = std::ffi::CString::new(null.to_str().unwrap()).unwrap();
+    let dev = libc::makedev(1, 3);
+    assert_eq!(
+        unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, dev) },
+        0
+    );
+    let o = run(whosaid()
+        .args(["run", "--quiet", "-o"])
+        .arg(&null)
+        .arg(&article));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::metadata(&null)
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+/// Without `--threads` the pool follows the cores the process may use; with more cores than
+/// articles, or one core only, the rows are the same.
+#[test]
+fn thread_count_never_changes_the_rows() {
+    let article = repo().join("corpus/ceasefire_talks.txt");
+    let default = run(whosaid().args(["run", "--quiet"]).arg(&article));
+    let many = run(whosaid()
+        .args(["run", "--quiet", "--threads", "16"])
+        .arg(&article));
+    let mut one_core = whosaid();
+    one_core.args(["run", "--quiet"]).arg(&article);
+    // SAFETY: sched_setaffinity on the child between fork and exec, no allocation.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        one_core.pre_exec(|| {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(0, &mut set);
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+            Ok(())
+        });
+    }
+    let one = run(&mut one_core);
+    for o in [&default, &many, &one] {
+        assert!(o.status.success(), "{}", stderr(o));
+    }
+    assert_eq!(default.stdout, many.stdout);
+    assert_eq!(default.stdout, one.stdout);
+}
+
 #[test]
 fn output_is_identical_with_one_and_two_threads() {
     let corpus = repo().join("corpus");
