@@ -16,7 +16,8 @@
 //! folders of articles in parallel, in a deterministic order. [`check`] runs labelled
 //! sentences; [`eval`] scores against the gold data; [`train`] trains the model heads.
 //! [`wordlist`] reads the word lists (`*.txt`) the stages compile in; [`text`] holds the quote
-//! marks every stage agrees on.
+//! marks every stage agrees on; [`eval::Prf`] is every precision/recall/F1. [`files`] reads
+//! data files with the path in the error; [`testing`] is what tests do when an input is missing.
 
 pub mod actions;
 pub mod attribution;
