@@ -61,6 +61,10 @@ enum Command {
     /// Process articles (files and folders) into one CSV of claims and actions.
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
+    /// HTML pages of the claims: one article to `-o page.html`, or a folder of pages (paths
+    /// mirrored) and `index.html` with `-o DIR`.
+    #[command(after_help = EXIT_CODES)]
+    Show(ShowArgs),
     /// Print sentences: start<TAB>end<TAB>text (Unicode scalar offsets).
     Sentences(FileArgs),
     /// Print tokens: start<TAB>end<TAB>text.
@@ -138,6 +142,21 @@ struct RunArgs {
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
     /// No progress bar and no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// A file ending in .html (one page, for one article) or a folder (a page per article
+    /// and index.html).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// No summary line.
     #[arg(short, long)]
     quiet: bool,
 }
@@ -223,6 +242,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     tch::set_num_threads(threads(None) as i32);
     match cli.command {
         Command::Run(args) => run(model, args),
+        Command::Show(args) => show(model, args),
         Command::Sentences(a) => {
             print_layer(&a.file, |d| d.sentences.iter().map(|s| s.span).collect())
         }
@@ -346,6 +366,43 @@ fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
             "whosaid: {} articles, {} rows{}",
             stats.articles,
             stats.rows,
+            if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(exit_code(failed == 0))
+}
+
+fn show(model: ModelConfig, args: ShowArgs) -> Result<ExitCode> {
+    let n = threads(args.input.threads);
+    tch::set_num_threads(n as i32);
+    let (articles, unread) = whosaid::input::discover(&args.input.inputs, &args.input.ext);
+    for (p, e) in &unread {
+        eprintln!("whosaid: {p}: {e}");
+    }
+    let unread: Vec<(String, String)> = unread
+        .into_iter()
+        .map(|(p, e)| (p, e.to_string()))
+        .collect();
+    let pipeline = load_pipeline(model, args.rules.options())?;
+    let opts = whosaid::show::ShowOptions {
+        threads: n,
+        max_bytes: (args.input.max_mb * 1e6) as u64,
+        kinds: args.rules.kinds(),
+    };
+    let target = whosaid::show::Target::for_path(&args.output);
+    let stats = whosaid::show::show(&pipeline, &articles, &unread, &target, &opts)?;
+    let failed = stats.failed + unread.len();
+    if !args.quiet {
+        eprintln!(
+            "whosaid: {} articles, {} claims, {} pages in {}{}",
+            stats.articles,
+            stats.rows,
+            stats.pages,
+            args.output.display(),
             if failed > 0 {
                 format!(", {failed} failed")
             } else {

@@ -135,7 +135,7 @@ impl Pipeline {
 /// fixed (not derived from the thread count) because the model batches sentences across the
 /// articles of a window: the same windows give the same batches, so output never depends on
 /// the thread count.
-const WINDOW: usize = 32;
+pub const WINDOW: usize = 32;
 
 /// How `run` writes and reports.
 #[derive(Clone, Debug)]
