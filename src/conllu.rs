@@ -51,8 +51,8 @@ pub struct Sentence {
 }
 
 /// Parses a whole CoNLL-U file.
-pub fn read_file(path: &Path) -> std::io::Result<Vec<Sentence>> {
-    Ok(parse(&std::fs::read_to_string(path)?))
+pub fn read_file(path: &Path) -> Result<Vec<Sentence>, crate::files::FileError> {
+    Ok(parse(&crate::files::read_to_string(path)?))
 }
 
 /// Parses CoNLL-U text.

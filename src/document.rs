@@ -6,18 +6,24 @@ use crate::model::labels::EntityType;
 use crate::span::Span;
 use std::ops::Range;
 
-/// A paragraph (blank-line separated); a headline line is a paragraph of its own.
-#[derive(Clone, Debug)]
+/// A paragraph (blank-line separated); a headline line is a paragraph of its own
+/// (`segment::paragraphs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Paragraph {
+    /// Trimmed of surrounding whitespace, never empty.
     pub span: Span,
+    /// A headline, title or heading line (one line, no sentence-final punctuation).
     pub headline: bool,
 }
 
-/// A sentence and the range of its tokens in `Document::tokens`.
-#[derive(Clone, Debug)]
+/// A sentence (`segment::sentences`) and the range of its tokens in `Document::tokens`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Sentence {
+    /// Trimmed of surrounding whitespace, never empty.
     pub span: Span,
+    /// Index of its paragraph in `Document::paragraphs`.
     pub paragraph: usize,
+    /// Empty until tokenization.
     pub tokens: Range<usize>,
 }
 

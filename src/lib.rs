@@ -19,6 +19,9 @@
 //! sentences; [`eval`] scores against the gold data; [`train`] trains the model heads.
 //! [`conllu::document`] builds a `Document` from CoNLL-U trees without the model (for
 //! `eval actions` and the rule stages' unit tests).
+//! [`wordlist`] reads the word lists (`*.txt`) the stages compile in; [`text`] holds the quote
+//! marks every stage agrees on; [`eval::Prf`] is every precision/recall/F1. [`files`] reads
+//! data files with the path in the error; [`testing`] is what tests do when an input is missing.
 
 pub mod actions;
 pub mod attribution;
@@ -26,6 +29,7 @@ pub mod check;
 pub mod conllu;
 pub mod document;
 pub mod eval;
+pub mod files;
 pub mod input;
 pub mod model;
 pub mod output;
@@ -37,5 +41,8 @@ pub mod segment;
 pub mod show;
 pub mod span;
 pub mod stage;
+pub mod testing;
+pub mod text;
 pub mod tokenize;
 pub mod train;
+pub mod wordlist;

@@ -12,16 +12,9 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The shared data folder; `None` (a printed skip, or a failure in CI) when it is not there.
 fn data() -> Option<PathBuf> {
-    let d = std::env::var_os("WHOSAID_DATA")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/data"));
-    if d.exists() {
-        Some(d)
-    } else {
-        eprintln!("skipping: no data at {}", d.display());
-        None
-    }
+    whosaid::testing::existing(&whosaid::testing::data_path())
 }
 
 fn run(cmd: &mut Command) -> Output {
@@ -591,13 +584,11 @@ fn labelled_corpus_has_no_regressions() {
         .args(["check"])
         .arg(repo().join("corpus/labelled")));
     let out = stdout(&o);
-    let known: Vec<String> =
-        std::fs::read_to_string(repo().join("corpus/labelled/known_failures.list"))
-            .unwrap_or_default()
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(|l| l.split_whitespace().next().unwrap().to_string())
-            .collect();
+    let list = std::fs::read_to_string(repo().join("corpus/labelled/known_failures.list"))
+        .unwrap_or_default();
+    let known: Vec<String> = whosaid::wordlist::entries(&list)
+        .map(|l| l.split_whitespace().next().unwrap().to_string())
+        .collect();
     let failing: Vec<String> = out
         .lines()
         .filter(|l| !l.starts_with(' ') && l.contains(" (") && l.contains(".csv:"))
@@ -705,9 +696,7 @@ fn action_eval_holds_its_floor() {
 
 fn model_with(precision: whosaid::model::Precision) -> Option<whosaid::model::Model> {
     let mut cfg = whosaid::model::ModelConfig::default_paths(&repo());
-    if !cfg.encoder_dir.join("config.json").exists() {
-        return None;
-    }
+    whosaid::testing::existing(&cfg.encoder_dir.join("config.json"))?;
     cfg.precision = precision;
     Some(whosaid::model::Model::load(cfg, None).unwrap())
 }
@@ -760,7 +749,7 @@ fn int8_results_do_not_depend_on_batch_mates() {
 // --- `whosaid show`: the pages, rendered by headless Chromium -------------------------------
 
 /// Headless Chromium (`scripts/browser.sh` installs Debian's), or `None` with the reason
-/// printed. Under CI=true a missing browser fails the test instead.
+/// printed. Under CI a missing browser fails the test instead (`whosaid::testing`).
 fn chromium() -> Option<PathBuf> {
     let p = std::env::var_os("WHOSAID_CHROMIUM")
         .map(PathBuf::from)
@@ -768,13 +757,10 @@ fn chromium() -> Option<PathBuf> {
     if p.exists() {
         return Some(p);
     }
-    let why = format!(
+    whosaid::testing::missing(format!(
         "no browser at {} (scripts/browser.sh installs it)",
         p.display()
-    );
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
-    eprintln!("skipping: {why}");
-    None
+    ))
 }
 
 /// Chromium on `url` with the given extra arguments, headless with a fresh profile and no

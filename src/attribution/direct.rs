@@ -294,7 +294,7 @@ fn first_token_at(doc: &Document, pos: usize) -> usize {
 }
 
 fn is_quote_token(doc: &Document, t: usize) -> bool {
-    matches!(doc.word(t), "\"" | "“" | "”" | "‘" | "’" | "«" | "»" | "'")
+    crate::text::is_quote_word(doc.word(t))
 }
 
 /// The content without a trailing comma (the split artifact of `"A," she said`).

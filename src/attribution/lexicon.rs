@@ -37,11 +37,8 @@ impl Lexicon {
             nouns: Vec::new(),
             phrases: Vec::new(),
         };
-        for line in text.lines() {
+        for line in crate::wordlist::entries(text) {
             let f: Vec<&str> = line.split_whitespace().collect();
-            if f.is_empty() || f[0].starts_with('#') {
-                continue;
-            }
             let class = |s: &str| match s {
                 "act" => CueClass::Act,
                 "think" => CueClass::Think,

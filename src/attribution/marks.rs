@@ -7,6 +7,7 @@
 //! quotation belong to its content. Never panics, whatever the marks.
 
 use crate::span::Span;
+use crate::text::is_quote_mark;
 
 /// A quotation: the text between its marks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,13 +34,6 @@ fn opening(c: char) -> Option<Family> {
         '«' => Some(Family::Guillemet),
         _ => None,
     }
-}
-
-fn is_quote_char(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '“' | '”' | '„' | '‘' | '’' | '‚' | '«' | '»'
-    )
 }
 
 /// Finds quotations in `text`, given its paragraphs in order.
@@ -79,9 +73,9 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
             let next = chars.get(k + 1).map(|&(_, c)| c);
             let mark = Span::new(pos, pos + c.len_utf8());
             let prev_space =
-                prev.is_none_or(|p| p.is_whitespace() || "([{—–-/".contains(p) || is_quote_char(p));
+                prev.is_none_or(|p| p.is_whitespace() || "([{—–-/".contains(p) || is_quote_mark(p));
             let next_space = next.is_none_or(|n| {
-                n.is_whitespace() || ",.;:!?)]}—–-".contains(n) || is_quote_char(n)
+                n.is_whitespace() || ",.;:!?)]}—–-".contains(n) || is_quote_mark(n)
             });
             let letter_before = prev.is_some_and(|p| p.is_alphanumeric());
             let letter_after = next.is_some_and(|n| n.is_alphanumeric());

@@ -163,9 +163,9 @@ pub fn content_span(doc: &Document, tokens: &[usize]) -> Option<Span> {
 }
 
 fn is_open_quote(w: &str) -> bool {
-    matches!(w, "\"" | "“" | "‘" | "«" | "'")
+    crate::text::is_opening_quote_word(w)
 }
 
 fn is_close_quote(w: &str) -> bool {
-    matches!(w, "\"" | "”" | "’" | "»" | "'")
+    crate::text::is_closing_quote_word(w)
 }

@@ -9,6 +9,7 @@
 //! or starts with the label's `what` when that ends with `...`.
 
 use crate::document::ClaimKind;
+use crate::eval::Prf;
 use crate::output::Row;
 use crate::pipeline::Pipeline;
 use std::collections::BTreeMap;
@@ -143,53 +144,20 @@ pub fn matches(label: &Label, row: &Row) -> bool {
         && what_ok(&label.what, &row.what)
 }
 
-/// Counts per kind.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Counts {
-    pub tp: usize,
-    pub fp: usize,
-    pub fn_: usize,
-}
-
-impl Counts {
-    pub fn precision(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fp)
-    }
-    pub fn recall(&self) -> f64 {
-        ratio(self.tp, self.tp + self.fn_)
-    }
-    pub fn f1(&self) -> f64 {
-        crate::eval::f1(self.precision(), self.recall())
-    }
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
-    if b == 0 {
-        1.0
-    } else {
-        a as f64 / b as f64
-    }
-}
-
 /// The outcome of checking cases.
 #[derive(Debug, Default)]
 pub struct Report {
     pub cases: usize,
     pub failed_cases: usize,
-    pub per_kind: BTreeMap<&'static str, Counts>,
+    /// Labels matched, missed and extra rows, per kind.
+    pub per_kind: BTreeMap<&'static str, Prf>,
     /// Readable diffs of failing cases.
     pub diffs: Vec<String>,
 }
 
 impl Report {
-    pub fn total(&self) -> Counts {
-        self.per_kind
-            .values()
-            .fold(Counts::default(), |a, c| Counts {
-                tp: a.tp + c.tp,
-                fp: a.fp + c.fp,
-                fn_: a.fn_ + c.fn_,
-            })
+    pub fn total(&self) -> Prf {
+        self.per_kind.values().fold(Prf::default(), |a, c| a + *c)
     }
 
     pub fn summary(&self) -> String {
@@ -204,9 +172,9 @@ impl Report {
                 s,
                 "{:<16} {:>5} {:>5} {:>5}  {:>6.3} {:>6.3} {:>6.3}",
                 k,
-                c.tp,
-                c.fp,
-                c.fn_,
+                c.matched_gold,
+                c.false_positives(),
+                c.false_negatives(),
                 c.precision(),
                 c.recall(),
                 c.f1()
@@ -230,7 +198,7 @@ fn describe(kind: &str, who: &str, entity: &str, verb: &str, what: &str) -> Stri
 pub fn check(pipeline: &Pipeline, cases: &[Case]) -> Report {
     let mut report = Report::default();
     for kind in ["direct_quote", "indirect_quote", "mixed_quote", "action"] {
-        report.per_kind.insert(kind, Counts::default());
+        report.per_kind.insert(kind, Prf::default());
     }
     for case in cases {
         report.cases += 1;
@@ -270,10 +238,10 @@ pub fn check(pipeline: &Pipeline, cases: &[Case]) -> Report {
             match (0..rows.len()).find(|&i| !taken[i] && matches(l, &rows[i])) {
                 Some(i) => {
                     taken[i] = true;
-                    report.per_kind.get_mut(k).unwrap().tp += 1;
+                    report.per_kind.get_mut(k).unwrap().add_match();
                 }
                 None => {
-                    report.per_kind.get_mut(k).unwrap().fn_ += 1;
+                    report.per_kind.get_mut(k).unwrap().add_missed();
                     missing.push(*l);
                 }
             }
@@ -286,7 +254,7 @@ pub fn check(pipeline: &Pipeline, cases: &[Case]) -> Report {
             .collect();
         for r in &extra {
             if let Some(c) = report.per_kind.get_mut(r.kind) {
-                c.fp += 1;
+                c.add_extra();
             }
         }
         if !missing.is_empty() || !extra.is_empty() {

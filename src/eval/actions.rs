@@ -24,9 +24,8 @@ pub struct ActionReport {
 
 impl fmt::Display for ActionReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let p = self.correct as f64 / self.predicted.max(1) as f64;
-        let r = self.correct as f64 / self.gold.max(1) as f64;
-        let f1 = super::f1(p, r);
+        let s = super::Prf::from_counts(self.gold, self.predicted, self.correct);
+        let (p, r, f1) = (s.precision(), s.recall(), s.f1());
         writeln!(
             f,
             "GUM dev {} documents: (agent, verb, object) triples, predicted parse vs gold trees",
@@ -41,7 +40,7 @@ impl fmt::Display for ActionReport {
     }
 }
 
-fn triples(mut doc: Document) -> anyhow::Result<HashSet<(usize, usize, usize)>> {
+fn triples(mut doc: Document) -> Result<HashSet<(usize, usize, usize)>, super::EvalError> {
     QuoteFinder::new().process(&mut doc)?;
     ActionFinder::new(RuleOptions::default()).process(&mut doc)?;
     Ok(doc
@@ -53,7 +52,7 @@ fn triples(mut doc: Document) -> anyhow::Result<HashSet<(usize, usize, usize)>> 
 }
 
 /// Runs the comparison over GUM dev.
-pub fn evaluate(model: &Model, data: &Path) -> anyhow::Result<ActionReport> {
+pub fn evaluate(model: &Model, data: &Path) -> Result<ActionReport, super::EvalError> {
     let mut r = ActionReport::default();
     for id in gum_docs(data, "dev")? {
         let sents = conllu::read_file(&data.join(format!("gum/dep/{id}.conllu")))?;

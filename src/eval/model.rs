@@ -84,7 +84,7 @@ pub fn score(model: &Model, examples: &[Example]) -> Result<ModelScores, ModelEr
         }
     }
     let r = |a: usize, b: usize| if b == 0 { 0.0 } else { a as f64 / b as f64 };
-    let (p, rc) = (r(tp, n_pred), r(tp, n_gold));
+    let ner = super::Prf::from_counts(n_gold, n_pred, tp);
     Ok(ModelScores {
         sentences: examples.len(),
         words,
@@ -92,9 +92,9 @@ pub fn score(model: &Model, examples: &[Example]) -> Result<ModelScores, ModelEr
         uas: r(uas, words),
         las: r(las, words),
         las_full: r(las_full, words),
-        ner_precision: p,
-        ner_recall: rc,
-        ner_f1: super::f1(p, rc),
+        ner_precision: ner.precision(),
+        ner_recall: ner.recall(),
+        ner_f1: ner.f1(),
         ner_gold: n_gold,
     })
 }

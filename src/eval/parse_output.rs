@@ -51,7 +51,7 @@ pub fn write_conllu(
     text: &str,
     pretokenized: bool,
     out: &mut impl Write,
-) -> anyhow::Result<()> {
+) -> Result<(), super::EvalError> {
     let mut doc = if pretokenized {
         pretokenized_document(text)
     } else {

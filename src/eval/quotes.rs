@@ -6,6 +6,7 @@
 //! the cognition attributions (`I think ...`) that whosaid deliberately does not report.
 
 use super::quotes_gold::{load, overlap_f1, GoldClaim};
+use super::Prf;
 use crate::document::Claim;
 use crate::pipeline::Pipeline;
 use std::fmt;
@@ -14,35 +15,25 @@ use std::path::Path;
 /// Genres of the quote evaluation.
 pub const GENRES: [&str; 3] = ["news", "interview", "speech"];
 
+/// Claim matches, and speakers and cues right on the matched claims.
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
-    pub gold: usize,
-    pub predicted: usize,
-    pub matched_gold: usize,
-    pub matched_pred: usize,
+    pub claims: Prf,
     pub speaker_right: usize,
     pub cue_known: usize,
     pub cue_right: usize,
 }
 
 impl Tally {
-    pub fn precision(&self) -> f64 {
-        ratio(self.matched_pred, self.predicted)
-    }
-    pub fn recall(&self) -> f64 {
-        ratio(self.matched_gold, self.gold)
-    }
-    pub fn f1(&self) -> f64 {
-        crate::eval::f1(self.precision(), self.recall())
-    }
     pub fn speaker_accuracy(&self) -> f64 {
-        ratio(self.speaker_right, self.matched_gold)
+        ratio(self.speaker_right, self.claims.matched_gold)
     }
     pub fn cue_accuracy(&self) -> f64 {
         ratio(self.cue_right, self.cue_known)
     }
 }
 
+/// An accuracy: 0 when there is nothing to be right about.
 fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0
@@ -84,11 +75,11 @@ impl fmt::Display for QuoteReport {
                 f,
                 "{:<22} {:>5} {:>5} {:>6.3} {:>6.3} {:>6.3} {:>8.3} {:>6.3}",
                 name,
-                t.gold,
-                t.predicted,
-                t.precision(),
-                t.recall(),
-                t.f1(),
+                t.claims.gold,
+                t.claims.predicted,
+                t.claims.precision(),
+                t.claims.recall(),
+                t.claims.f1(),
                 t.speaker_accuracy(),
                 t.cue_accuracy()
             )?;
@@ -123,10 +114,10 @@ fn tally(
             }
             continue;
         }
-        t.gold += 1;
+        t.claims.gold += 1;
         if let Some((i, _)) = best {
             pred_used[i] = true;
-            t.matched_gold += 1;
+            t.claims.matched_gold += 1;
             let p = predicted[i];
             if let (Some(w), Some(s)) = (p.who, g.source) {
                 if w.overlaps(s) {
@@ -142,8 +133,8 @@ fn tally(
         }
     }
     let counted = pred_excluded.iter().filter(|e| !**e).count();
-    t.predicted += counted;
-    t.matched_pred += pred_used
+    t.claims.predicted += counted;
+    t.claims.matched_predicted += pred_used
         .iter()
         .zip(&pred_excluded)
         .filter(|(u, e)| **u && !**e)
@@ -151,7 +142,7 @@ fn tally(
 }
 
 /// Runs the evaluation over GUM dev.
-pub fn evaluate(pipeline: &Pipeline, data: &Path) -> anyhow::Result<QuoteReport> {
+pub fn evaluate(pipeline: &Pipeline, data: &Path) -> Result<QuoteReport, super::EvalError> {
     let docs = load(data, "dev", &GENRES)?;
     let mut r = QuoteReport {
         docs: docs.len(),

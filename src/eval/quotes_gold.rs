@@ -165,9 +165,13 @@ impl GoldDoc {
 ///
 /// `data_dir` is either the GUM folder itself (holding `splits.tsv` and `dep/`) or its parent
 /// (holding `gum/`). Documents listed in `splits.tsv` but missing from `dep/` are skipped.
-pub fn load(data_dir: &Path, partition: &str, genres: &[&str]) -> std::io::Result<Vec<GoldDoc>> {
+pub fn load(
+    data_dir: &Path,
+    partition: &str,
+    genres: &[&str],
+) -> Result<Vec<GoldDoc>, super::EvalError> {
     let gum = gum_dir(data_dir);
-    let splits = std::fs::read_to_string(gum.join("splits.tsv"))?;
+    let splits = crate::files::read_to_string(&gum.join("splits.tsv"))?;
     let mut out = Vec::new();
     for line in splits.lines() {
         let cols: Vec<&str> = line.split('\t').collect();
@@ -183,12 +187,10 @@ pub fn load(data_dir: &Path, partition: &str, genres: &[&str]) -> std::io::Resul
             continue;
         }
         let sentences = conllu::read_file(&path)?;
-        out.push(gold_doc(id, genre, &sentences).map_err(|e| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("{}: {e}", path.display()),
-            )
-        })?);
+        out.push(
+            gold_doc(id, genre, &sentences)
+                .map_err(|message| super::EvalError::Gold { path, message })?,
+        );
     }
     Ok(out)
 }
@@ -820,20 +822,14 @@ mod tests {
         }
     }
 
-    fn data_dir() -> PathBuf {
-        std::env::var_os("WHOSAID_DATA")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-    }
-
     #[test]
     fn dev_news_interview_speech_counts_are_sane() {
-        let dir = data_dir();
-        if !gum_dir(&dir).join("splits.tsv").exists() {
-            println!("skipping: no GUM data under {}", dir.display());
+        let dir = crate::testing::data_path();
+        let Some(docs) =
+            crate::testing::loaded(load(&dir, "dev", &["news", "interview", "speech"]))
+        else {
             return;
-        }
-        let docs = load(&dir, "dev", &["news", "interview", "speech"]).unwrap();
+        };
         assert_eq!(docs.len(), 6, "2 dev docs per genre");
         let claims: Vec<&GoldClaim> = docs.iter().flat_map(|d| &d.claims).collect();
         let count = |f: &dyn Fn(&GoldClaim) -> bool| claims.iter().filter(|c| f(c)).count();

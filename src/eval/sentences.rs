@@ -7,57 +7,14 @@
 //! Tokenization is scored the same way on the gold sentences: exact token spans vs the gold word
 //! spans.
 
+use super::Prf;
 use crate::conllu::{read_file, rebuild_documents, RebuiltDoc};
+use crate::files::{read_to_string, FileError};
 use crate::segment::sentences;
 use crate::span::Span;
 use crate::tokenize::{tokenize_with, Options};
 use std::collections::HashSet;
 use std::path::Path;
-
-/// Precision, recall and F1 with the counts they come from.
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
-pub struct Prf {
-    pub precision: f64,
-    pub recall: f64,
-    pub f1: f64,
-    pub gold: usize,
-    pub predicted: usize,
-    pub correct: usize,
-}
-
-impl Prf {
-    /// Scores from counts; an empty side scores 0 (or 1 when both sides are empty).
-    pub fn from_counts(gold: usize, predicted: usize, correct: usize) -> Prf {
-        let ratio = |a: usize, b: usize| {
-            if b == 0 {
-                (a == 0) as u8 as f64
-            } else {
-                a as f64 / b as f64
-            }
-        };
-        let precision = ratio(correct, predicted);
-        let recall = ratio(correct, gold);
-        let f1 = super::f1(precision, recall);
-        Prf {
-            precision,
-            recall,
-            f1,
-            gold,
-            predicted,
-            correct,
-        }
-    }
-}
-
-impl std::fmt::Display for Prf {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "P {:.4} R {:.4} F1 {:.4} (gold {}, predicted {}, correct {})",
-            self.precision, self.recall, self.f1, self.gold, self.predicted, self.correct
-        )
-    }
-}
 
 /// Gold and predicted sentence boundaries of one document.
 fn boundaries(doc: &RebuiltDoc) -> (HashSet<usize>, HashSet<usize>) {
@@ -171,9 +128,9 @@ pub fn token_errors(docs: &[RebuiltDoc], opts: Options) -> Vec<String> {
 }
 
 /// GUM dev documents (per `gum/splits.tsv`, partition "dev"), rebuilt.
-pub fn gum_dev_docs(data_dir: &Path) -> std::io::Result<Vec<RebuiltDoc>> {
+pub fn gum_dev_docs(data_dir: &Path) -> Result<Vec<RebuiltDoc>, FileError> {
     let gum = data_dir.join("gum");
-    let splits = std::fs::read_to_string(gum.join("splits.tsv"))?;
+    let splits = read_to_string(&gum.join("splits.tsv"))?;
     let mut docs = Vec::new();
     for line in splits.lines() {
         let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
@@ -186,18 +143,18 @@ pub fn gum_dev_docs(data_dir: &Path) -> std::io::Result<Vec<RebuiltDoc>> {
 }
 
 /// UD EWT dev documents, rebuilt.
-pub fn ewt_dev_docs(data_dir: &Path) -> std::io::Result<Vec<RebuiltDoc>> {
+pub fn ewt_dev_docs(data_dir: &Path) -> Result<Vec<RebuiltDoc>, FileError> {
     let sents = read_file(&data_dir.join("ud_english_ewt/en_ewt-ud-dev.conllu"))?;
     Ok(rebuild_documents(&sents))
 }
 
 /// Sentence-boundary scores on GUM dev; `data_dir` is the shared data folder.
-pub fn eval_gum_dev(data_dir: &Path) -> std::io::Result<Prf> {
+pub fn eval_gum_dev(data_dir: &Path) -> Result<Prf, FileError> {
     Ok(boundary_prf(&gum_dev_docs(data_dir)?))
 }
 
 /// Sentence-boundary scores on UD EWT dev; `data_dir` is the shared data folder.
-pub fn eval_ewt_dev(data_dir: &Path) -> std::io::Result<Prf> {
+pub fn eval_ewt_dev(data_dir: &Path) -> Result<Prf, FileError> {
     Ok(boundary_prf(&ewt_dev_docs(data_dir)?))
 }
 
@@ -205,12 +162,7 @@ pub fn eval_ewt_dev(data_dir: &Path) -> std::io::Result<Prf> {
 mod tests {
     use super::*;
     use crate::conllu::parse;
-
-    fn data_dir() -> std::path::PathBuf {
-        std::env::var("WHOSAID_DATA")
-            .map(Into::into)
-            .unwrap_or_else(|_| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data"))
-    }
+    use crate::testing::{data_path, loaded};
 
     /// Prints errors when `WHOSAID_SHOW_ERRORS` is set (for studying them).
     fn maybe_show(lines: Vec<String>) {
@@ -222,14 +174,6 @@ mod tests {
     }
 
     #[test]
-    fn prf_counts() {
-        let p = Prf::from_counts(4, 2, 2);
-        assert_eq!((p.precision, p.recall), (1.0, 0.5));
-        assert!((p.f1 - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!(Prf::from_counts(0, 0, 0).f1, 1.0);
-    }
-
-    #[test]
     fn boundaries_on_a_tiny_treebank() {
         let conllu = "# newdoc id = d\n# newpar\n# text = Hi there.\n1\tHi\thi\tINTJ\tUH\t_\t0\troot\t_\t_\n\
 2\tthere\tthere\tADV\tRB\t_\t1\tadvmod\t_\tSpaceAfter=No\n3\t.\t.\tPUNCT\t.\t_\t1\tpunct\t_\t_\n\n\
@@ -237,16 +181,19 @@ mod tests {
 3\t.\t.\tPUNCT\t.\t_\t1\tpunct\t_\t_\n\n";
         let docs = rebuild_documents(&parse(conllu));
         let prf = boundary_prf(&docs);
-        assert_eq!((prf.gold, prf.predicted, prf.correct), (1, 1, 1));
+        assert_eq!(prf, Prf::from_counts(1, 1, 1));
         let tok = token_prf(&docs);
-        assert_eq!(tok.f1, 1.0, "{:?}", token_errors(&docs, Options::default()));
+        assert_eq!(
+            tok.f1(),
+            1.0,
+            "{:?}",
+            token_errors(&docs, Options::default())
+        );
     }
 
     #[test]
     fn gum_dev_sentence_f1_at_least_097() {
-        let dir = data_dir();
-        let Ok(docs) = gum_dev_docs(&dir) else {
-            println!("skipping: GUM data not found under {}", dir.display());
+        let Some(docs) = loaded(gum_dev_docs(&data_path())) else {
             return;
         };
         let prf = boundary_prf(&docs);
@@ -261,14 +208,12 @@ mod tests {
         );
         maybe_show(boundary_errors(&docs));
         maybe_show(token_errors(&docs, split));
-        assert!(prf.f1 >= 0.97, "GUM dev boundary F1 {prf}");
+        assert!(prf.f1() >= 0.97, "GUM dev boundary F1 {prf}");
     }
 
     #[test]
     fn ewt_dev_scores() {
-        let dir = data_dir();
-        let Ok(docs) = ewt_dev_docs(&dir) else {
-            println!("skipping: UD EWT data not found under {}", dir.display());
+        let Some(docs) = loaded(ewt_dev_docs(&data_path())) else {
             return;
         };
         let prf = boundary_prf(&docs);
@@ -284,7 +229,7 @@ mod tests {
         );
         maybe_show(boundary_errors(&docs));
         maybe_show(token_errors(&docs, split));
-        assert!(prf.f1 >= 0.85, "EWT dev boundary F1 {prf}");
-        assert!(tok.f1 >= 0.98, "EWT dev token F1 {tok}");
+        assert!(prf.f1() >= 0.85, "EWT dev boundary F1 {prf}");
+        assert!(tok.f1() >= 0.98, "EWT dev token F1 {tok}");
     }
 }

@@ -8,10 +8,7 @@ fn irregular() -> &'static HashMap<String, String> {
     static M: OnceLock<HashMap<String, String>> = OnceLock::new();
     M.get_or_init(|| {
         let mut m = HashMap::new();
-        for line in include_str!("irregular_verbs.txt").lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
+        for line in crate::wordlist::entries(include_str!("irregular_verbs.txt")) {
             let mut forms = line.split_whitespace();
             let base = forms.next().unwrap().to_string();
             for f in forms {

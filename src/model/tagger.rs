@@ -24,12 +24,6 @@ impl Tagger {
             model: Mutex::new(Model::load(config, None)?),
         })
     }
-
-    /// Runs `f` with the model (for evaluation commands).
-    pub fn with_model<T>(&self, f: impl FnOnce(&Model) -> T) -> T {
-        let m = self.model.lock().unwrap_or_else(|p| p.into_inner());
-        f(&m)
-    }
 }
 
 impl Stage for Tagger {

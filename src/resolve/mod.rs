@@ -5,12 +5,9 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-/// A word list from a data file: one lowercase entry per line, `#` comments.
+/// A word list from a data file: one lowercase entry per line.
 fn word_set(text: &'static str) -> HashSet<&'static str> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .collect()
+    crate::wordlist::entries(text).collect()
 }
 
 fn titles() -> &'static HashSet<&'static str> {
@@ -101,7 +98,7 @@ fn canonical_words(doc: &Document, e: &Entity) -> Vec<String> {
     let mut in_quote = false;
     for i in e.tokens.clone() {
         let w = doc.word(i);
-        if matches!(w, "\"" | "“" | "”" | "‘" | "’" | "'") {
+        if crate::text::is_quote_word(w) {
             in_quote = !in_quote;
             continue;
         }

@@ -14,27 +14,12 @@
 //! closing quotes/brackets) followed by whitespace and a capital letter, a digit or an opening
 //! quote/bracket, unless the period belongs to an abbreviation (see `abbreviations.txt`).
 
+use crate::document::{Paragraph, Sentence};
 use crate::span::Span;
+use crate::text::{is_closing_quote, is_opening_quote};
 use std::collections::HashMap;
 use std::collections::HashSet;
 use std::sync::OnceLock;
-
-/// A paragraph of the text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Paragraph {
-    /// Trimmed of surrounding whitespace, never empty.
-    pub span: Span,
-    /// A headline, title or heading line (one line, no sentence-final punctuation).
-    pub headline: bool,
-}
-
-/// A sentence and the index of its paragraph in `paragraphs(text)`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SentenceSpan {
-    /// Trimmed of surrounding whitespace, never empty.
-    pub span: Span,
-    pub paragraph: usize,
-}
 
 /// How an abbreviation's period interacts with sentence ends (sections of `abbreviations.txt`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,7 +42,7 @@ fn lexicon() -> &'static Lexicon {
     LEX.get_or_init(|| {
         let mut abbrevs = HashMap::new();
         let mut class = AbbrevClass::Ambiguous;
-        for line in data_lines(include_str!("abbreviations.txt")) {
+        for line in crate::wordlist::entries(include_str!("abbreviations.txt")) {
             match line {
                 "[title]" => class = AbbrevClass::Title,
                 "[ambiguous]" => class = AbbrevClass::Ambiguous,
@@ -68,16 +53,9 @@ fn lexicon() -> &'static Lexicon {
                 }
             }
         }
-        let starters = data_lines(include_str!("sentence_starters.txt")).collect();
+        let starters = crate::wordlist::entries(include_str!("sentence_starters.txt")).collect();
         Lexicon { abbrevs, starters }
     })
-}
-
-/// Non-empty, non-comment lines of a data file, trimmed.
-fn data_lines(data: &'static str) -> impl Iterator<Item = &'static str> {
-    data.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// The class of `word` (without its final period) if it is an abbreviation.
@@ -144,20 +122,15 @@ fn is_terminal(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…' | '‽')
 }
 
-/// Closing quotes and brackets that stay with the sentence they close.
+/// Closing quotes and brackets (CJK corner brackets among them) that stay with the sentence
+/// they close.
 fn is_closer(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '”' | '’' | '»' | '›' | ')' | ']' | '}' | '」' | '』'
-    )
+    is_closing_quote(c) || matches!(c, ')' | ']' | '}' | '」' | '』')
 }
 
-/// Opening quotes and brackets that may start a sentence.
+/// Opening quotes, brackets and inverted marks that may start a sentence.
 fn is_opener(c: char) -> bool {
-    matches!(
-        c,
-        '"' | '\'' | '“' | '‘' | '«' | '‹' | '(' | '[' | '{' | '¿' | '¡' | '„' | '「' | '『'
-    )
+    is_opening_quote(c) || matches!(c, '(' | '[' | '{' | '¿' | '¡' | '「' | '『')
 }
 
 /// Splits `text` into paragraphs: at blank lines, and around headline lines.
@@ -230,7 +203,7 @@ fn is_headline_line(line: &str, next: &str, longest: usize) -> bool {
 
 fn ends_with_final_punct(s: &str) -> bool {
     s.trim_end()
-        .ends_with(['.', '!', '?', ':', ';', '"', '”', '’', '\'', '…', ',', '»'])
+        .ends_with(|c| matches!(c, '.' | '!' | '?' | ':' | ';' | '…' | ',') || is_closing_quote(c))
 }
 
 /// Words that stay lowercase in title case.
@@ -265,21 +238,24 @@ fn looks_like_title(s: &str) -> bool {
     words <= 25 && content > 0 && caps * 10 >= content * 7
 }
 
-/// All sentences of `text`, in order, each tagged with its paragraph.
-pub fn sentences(text: &str) -> Vec<SentenceSpan> {
+/// All sentences of `text`, in order, each tagged with its index in `paragraphs(text)`; their
+/// token ranges are empty until tokenization fills them.
+pub fn sentences(text: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
     for (pi, para) in paragraphs(text).iter().enumerate() {
         if para.headline {
-            out.push(SentenceSpan {
+            out.push(Sentence {
                 span: para.span,
                 paragraph: pi,
+                tokens: 0..0,
             });
             continue;
         }
         for span in split_paragraph(text, para.span) {
-            out.push(SentenceSpan {
+            out.push(Sentence {
                 span,
                 paragraph: pi,
+                tokens: 0..0,
             });
         }
     }
@@ -561,21 +537,8 @@ impl crate::stage::Stage for Segmenter {
     }
 
     fn process(&self, doc: &mut crate::document::Document) -> Result<(), crate::stage::StageError> {
-        doc.paragraphs = paragraphs(&doc.text)
-            .into_iter()
-            .map(|p| crate::document::Paragraph {
-                span: p.span,
-                headline: p.headline,
-            })
-            .collect();
-        doc.sentences = sentences(&doc.text)
-            .into_iter()
-            .map(|s| crate::document::Sentence {
-                span: s.span,
-                paragraph: s.paragraph,
-                tokens: 0..0,
-            })
-            .collect();
+        doc.paragraphs = paragraphs(&doc.text);
+        doc.sentences = sentences(&doc.text);
         Ok(())
     }
 }
@@ -698,13 +661,9 @@ mod tests {
 
     #[test]
     fn ceasefire_example() {
-        let data = std::env::var("WHOSAID_DATA")
-            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/data").into());
-        let path = std::path::Path::new(&data).join("../examples/ceasefire_talks.txt");
-        let Ok(text) = std::fs::read_to_string(&path) else {
-            println!("skipping: {} not found", path.display());
-            return;
-        };
+        // In the repository, so never missing: a failed read fails the test.
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/ceasefire_talks.txt");
+        let text = std::fs::read_to_string(path).expect(path);
         let ps = paragraphs(&text);
         assert!(ps[0].headline);
         assert!(ps[1..].iter().all(|p| !p.headline));

@@ -15,6 +15,7 @@
 
 use crate::segment::{abbreviation_class, AbbrevClass};
 use crate::span::Span;
+use crate::text::{is_closing_quote, is_opening_quote};
 use std::sync::OnceLock;
 
 /// Tokenizer options.
@@ -85,12 +86,7 @@ fn chunk(
     out: &mut Vec<(usize, usize)>,
 ) {
     let mut u = a;
-    while u < b
-        && matches!(
-            cs[u].1,
-            '"' | '\'' | '“' | '‘' | '(' | '[' | '{' | '<' | '«'
-        )
-    {
+    while u < b && (is_opening_quote(cs[u].1) || matches!(cs[u].1, '(' | '[' | '{' | '<')) {
         u += 1;
     }
     if u < b && is_url_like(text, cs, u, b) {
@@ -98,7 +94,7 @@ fn chunk(
             out.push((k, k + 1));
         }
         let mut e = b;
-        while e > u + 1 && ".,;:!?)]}\"'”’»>".contains(cs[e - 1].1) {
+        while e > u + 1 && (is_closing_quote(cs[e - 1].1) || ".,;:!?)]}>".contains(cs[e - 1].1)) {
             e -= 1;
         }
         out.push((u, e));
@@ -175,23 +171,14 @@ fn hyphen_joins(text: &str, cs: &[(usize, char)], p: usize, q: usize, b: usize) 
 /// Prefixes after which UD English keeps the hyphen inside the word (`hyphen_prefixes.txt`).
 fn hyphen_prefixes() -> &'static [&'static str] {
     static P: OnceLock<Vec<&'static str>> = OnceLock::new();
-    P.get_or_init(|| {
-        include_str!("hyphen_prefixes.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
-    })
+    P.get_or_init(|| crate::wordlist::entries(include_str!("hyphen_prefixes.txt")).collect())
 }
 
 /// Split words from `tokenize/contractions.txt`: lowercase word and length of its first part.
 fn contractions() -> &'static [(String, usize)] {
     static C: OnceLock<Vec<(String, usize)>> = OnceLock::new();
     C.get_or_init(|| {
-        include_str!("contractions.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        crate::wordlist::entries(include_str!("contractions.txt"))
             .filter_map(|l| {
                 let (w, n) = l.split_once(char::is_whitespace)?;
                 Some((w.to_string(), n.trim().parse().ok()?))

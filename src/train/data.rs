@@ -3,9 +3,9 @@
 //! coreference layer, see `gum_entities`).
 
 use crate::conllu::{self, Sentence};
+use crate::files::{read_to_string, FileError};
 use crate::model::labels::{ner_index, upos_index};
 use std::collections::HashMap;
-use std::io;
 use std::path::Path;
 
 /// One gold-annotated sentence.
@@ -42,8 +42,8 @@ pub type TaggedSentences = HashMap<String, (Vec<String>, Vec<String>)>;
 
 /// Reads a UNER IOB2 file into `sent_id -> (tokens, tags)`. Draft-file tags `OTH` and stray `O`
 /// types become `O` (see the data's SOURCE.md); an `I-` after a different type starts a span.
-pub fn read_iob2(path: &Path) -> io::Result<TaggedSentences> {
-    let text = std::fs::read_to_string(path)?;
+pub fn read_iob2(path: &Path) -> Result<TaggedSentences, FileError> {
+    let text = read_to_string(path)?;
     let mut out = HashMap::new();
     let mut id = String::new();
     let mut toks = Vec::new();
@@ -75,7 +75,8 @@ pub fn read_iob2(path: &Path) -> io::Result<TaggedSentences> {
                     _ => "O",
                 };
                 let tag = if let Some(ty) = tag.strip_prefix("I-") {
-                    let prev_ok = tags.last().is_some_and(|p| p.len() > 2 && p[2..] == *ty);
+                    // `get`, not `[2..]`: a tag from the file may start with a multi-byte char (`€-PER`).
+                    let prev_ok = tags.last().is_some_and(|p| p.get(2..) == Some(ty));
                     if prev_ok {
                         tag.to_string()
                     } else {
@@ -93,7 +94,7 @@ pub fn read_iob2(path: &Path) -> io::Result<TaggedSentences> {
 }
 
 /// UD EWT sentences of `split` ("train"/"dev"), with UNER tags where the tokens line up.
-pub fn ewt(data: &Path, split: &str) -> io::Result<Vec<Example>> {
+pub fn ewt(data: &Path, split: &str) -> Result<Vec<Example>, FileError> {
     let sents = conllu::read_file(&data.join(format!("ud_english_ewt/en_ewt-ud-{split}.conllu")))?;
     let iob_name = if split == "train" {
         "en_ewt-ud-train.DRAFT-0c7ce0d.iob2".to_string()
@@ -118,7 +119,7 @@ pub fn ewt(data: &Path, split: &str) -> io::Result<Vec<Example>> {
 pub const MAX_TRAIN_WORDS: usize = 160;
 
 /// The training split, UD EWT train then GUM train, and how many of them are EWT's.
-pub fn train_split(data: &Path) -> io::Result<(Vec<Example>, usize)> {
+pub fn train_split(data: &Path) -> Result<(Vec<Example>, usize), FileError> {
     let mut examples = ewt(data, "train")?;
     let n_ewt = examples.len();
     examples.extend(gum(data, "train")?);
@@ -133,8 +134,8 @@ impl Example {
 }
 
 /// GUM document ids of a partition, from `gum/splits.tsv`, present on disk.
-pub fn gum_docs(data: &Path, partition: &str) -> io::Result<Vec<String>> {
-    let text = std::fs::read_to_string(data.join("gum/splits.tsv"))?;
+pub fn gum_docs(data: &Path, partition: &str) -> Result<Vec<String>, FileError> {
+    let text = read_to_string(&data.join("gum/splits.tsv"))?;
     Ok(text
         .lines()
         .filter_map(|l| {
@@ -146,7 +147,7 @@ pub fn gum_docs(data: &Path, partition: &str) -> io::Result<Vec<String>> {
 }
 
 /// GUM sentences of a partition with derived entity tags.
-pub fn gum(data: &Path, partition: &str) -> io::Result<Vec<Example>> {
+pub fn gum(data: &Path, partition: &str) -> Result<Vec<Example>, FileError> {
     let mut out = Vec::new();
     for doc in gum_docs(data, partition)? {
         let sents = conllu::read_file(&data.join(format!("gum/dep/{doc}.conllu")))?;
@@ -159,4 +160,32 @@ pub fn gum(data: &Path, partition: &str) -> io::Result<Vec<Example>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn iob2_tags_with_non_ascii_types_do_not_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.iob2");
+        let text =
+            "# sent_id = s1\n1\tZoë\tB-PER\n2\tMüller\tI-PER\n3\tin\t€-PER\n4\tGenève\tI-PER\n\n";
+        std::fs::write(&path, text).unwrap();
+        let (toks, tags) = &read_iob2(&path).unwrap()["s1"];
+        assert_eq!(toks, &["Zoë", "Müller", "in", "Genève"]);
+        // `€-PER` is kept as written; the `I-PER` after it starts a span of its own
+        assert_eq!(tags, &["B-PER", "I-PER", "€-PER", "B-PER"]);
+    }
+
+    #[test]
+    fn a_missing_file_names_its_path() {
+        let err = read_iob2(Path::new("/nonexistent/en.iob2")).unwrap_err();
+        assert!(err.is_missing());
+        assert!(
+            err.to_string().starts_with("/nonexistent/en.iob2: "),
+            "{err}"
+        );
+    }
 }

@@ -7,17 +7,36 @@ pub mod gum_entities;
 pub mod ner;
 
 use crate::eval::model::{score, ModelScores};
+use crate::files::FileError;
 use crate::model::heads::{masked_ce, HeadsConfig};
-use crate::model::{Model, ModelConfig, ModelMeta, Precision, WORD_EMBEDDINGS};
-use anyhow::{Context, Result};
+use crate::model::{Model, ModelConfig, ModelError, ModelMeta, Precision, WORD_EMBEDDINGS};
 use data::Example;
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tch::nn::OptimizerConfig;
 use tch::{Kind, Tensor};
+
+/// Why training (or calibration) stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    /// Training or dev data is missing or unreadable.
+    #[error(transparent)]
+    File(#[from] FileError),
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Torch(#[from] tch::TchError),
+    #[error("recipe JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("writing {}: {err}", path.display())]
+    Write { path: PathBuf, err: std::io::Error },
+}
+
+/// A training result.
+pub type Result<T, E = TrainError> = std::result::Result<T, E>;
 
 /// Settings of one training run (also the `whosaid train` options).
 #[derive(Clone, Debug, serde::Serialize, clap::Args)]
@@ -61,16 +80,16 @@ pub struct DevSets {
 }
 
 impl DevSets {
-    pub fn load(data: &std::path::Path) -> Result<DevSets> {
+    pub fn load(data: &Path) -> Result<DevSets, FileError> {
         Ok(DevSets {
-            ewt: data::ewt(data, "dev").context("UD EWT dev")?,
-            gum: data::gum(data, "dev").context("GUM dev")?,
+            ewt: data::ewt(data, "dev")?,
+            gum: data::gum(data, "dev")?,
         })
     }
 }
 
 /// Scores on both dev sets.
-pub fn dev_scores(model: &Model, dev: &DevSets) -> Result<(ModelScores, ModelScores)> {
+pub fn dev_scores(model: &Model, dev: &DevSets) -> Result<(ModelScores, ModelScores), ModelError> {
     Ok((score(model, &dev.ewt)?, score(model, &dev.gum)?))
 }
 
@@ -94,7 +113,7 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
     tch::set_num_threads(cfg.threads);
     tch::manual_seed(cfg.seed as i64);
     let started = Instant::now();
-    let (mut examples, n_ewt) = data::train_split(&cfg.data).context("training split")?;
+    let (mut examples, n_ewt) = data::train_split(&cfg.data)?;
     let n_gum = examples.len() - n_ewt;
     let mut rng = rand::rngs::StdRng::seed_from_u64(cfg.seed);
     if cfg.limit > 0 && examples.len() > cfg.limit {
@@ -255,11 +274,7 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
 
 /// Measures the int8 calibration of the model at `weights` on training text (every tenth
 /// sentence of EWT train and GUM train) and writes it into the model's JSON.
-pub fn calibrate(
-    data: &std::path::Path,
-    encoder_dir: &std::path::Path,
-    weights: &std::path::Path,
-) -> Result<()> {
+pub fn calibrate(data: &Path, encoder_dir: &Path, weights: &Path) -> Result<()> {
     let mut model = Model::load(
         ModelConfig::new(
             encoder_dir.to_path_buf(),
@@ -268,7 +283,7 @@ pub fn calibrate(
         ),
         None,
     )?;
-    let (examples, _) = data::train_split(data).context("training split")?;
+    let (examples, _) = data::train_split(data)?;
     let sentences: Vec<Vec<&str>> = examples
         .iter()
         .step_by(10)
@@ -290,6 +305,6 @@ fn save_with_meta(model: &Model, meta: &ModelMeta, cfg: &TrainConfig) -> Result<
     model.save(&cfg.out)?;
     let mp = ModelMeta::meta_path(&cfg.out);
     std::fs::write(&mp, serde_json::to_string_pretty(meta)? + "\n")
-        .with_context(|| format!("writing {}", mp.display()))?;
+        .map_err(|err| TrainError::Write { path: mp, err })?;
     Ok(())
 }

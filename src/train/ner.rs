@@ -4,11 +4,10 @@
 //! many epochs in minutes.
 
 use super::data;
-use super::{dev_scores, print_scores, tensor_2d, DevSets};
+use super::{dev_scores, print_scores, tensor_2d, DevSets, Result};
 use crate::model::heads::{masked_ce, NerHeadConfig};
 use crate::model::pieces::WordFeatures;
 use crate::model::{Model, ModelConfig, Precision};
-use anyhow::{Context, Result};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
 use std::path::PathBuf;
@@ -54,7 +53,7 @@ pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
         ),
         None,
     )?;
-    let (mut examples, _) = data::train_split(&cfg.data).context("training split")?;
+    let (mut examples, _) = data::train_split(&cfg.data)?;
     examples.retain(|e| e.ner.is_some() && e.trainable());
     examples.sort_by_key(|e| e.words.len());
     let dev = DevSets::load(&cfg.data)?;
