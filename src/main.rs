@@ -57,6 +57,13 @@ enum Command {
         output: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "csv")]
         format: Format,
+        /// How inputs are read: text files and folders, or JSON Lines files (`-` for stdin) of
+        /// `{"id": ..., "text": ...}` records.
+        #[arg(long, value_enum, default_value = "text")]
+        input_format: whosaid::input::InputFormat,
+        /// Also write each failed article as a JSON line (article, input, line, reason) to FILE.
+        #[arg(long, value_name = "FILE")]
+        errors: Option<PathBuf>,
         /// File extensions taken from folders, comma-separated.
         #[arg(long, default_value = "txt", value_delimiter = ',')]
         ext: Vec<String>,
@@ -188,11 +195,10 @@ enum EvalWhat {
     Actions,
 }
 
-/// Where the repo's models and set-up dependencies are: `WHOSAID_HOME`, else the source tree.
+/// The source tree this binary was built from (`WHOSAID_HOME` and a bundle come first: see
+/// `ModelConfig::default_paths`).
 fn home() -> PathBuf {
-    std::env::var_os("WHOSAID_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn model_config(cli_model: &Option<PathBuf>, precision: PrecisionArg) -> ModelConfig {
@@ -277,6 +283,8 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
             inputs,
             output,
             format,
+            input_format,
+            errors,
             ext,
             threads: n,
             kinds: k,
@@ -287,9 +295,36 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
         } => {
             let n = threads(n);
             tch::set_num_threads(n as i32);
-            let (articles, missing) = whosaid::input::discover(&inputs, &ext);
+            let max_bytes = (max_mb * 1e6) as u64;
+            let (units, total, missing) = match input_format {
+                whosaid::input::InputFormat::Text => {
+                    let (articles, missing) = whosaid::input::discover(&inputs, &ext);
+                    let n = articles.len();
+                    let units: Box<dyn Iterator<Item = whosaid::input::Unit>> =
+                        Box::new(articles.into_iter().map(whosaid::input::Unit::File));
+                    (units, Some(n), missing)
+                }
+                whosaid::input::InputFormat::Jsonl => {
+                    let (units, missing) = whosaid::input::jsonl_units(&inputs, max_bytes);
+                    (units, None, missing)
+                }
+            };
+            let mut error_log = match &errors {
+                Some(p) => Some(std::io::BufWriter::new(
+                    std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+                )),
+                None => None,
+            };
             for (p, e) in &missing {
                 eprintln!("whosaid: {p}: {e}");
+                if let Some(log) = error_log.as_mut() {
+                    let id = whosaid::input::ArticleId {
+                        name: None,
+                        input: p.clone(),
+                        line: None,
+                    };
+                    whosaid::pipeline::write_failure(log, &id, &e.to_string())?;
+                }
             }
             let pipeline = Pipeline::new(
                 mcfg,
@@ -303,14 +338,12 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                 threads: n,
                 format,
                 progress: !quiet && std::io::stderr().is_terminal(),
-                max_bytes: (max_mb * 1e6) as u64,
+                max_bytes,
                 kinds: kinds(&k),
             };
-            let stats = match output.as_deref() {
-                None => run_to(&pipeline, &articles, std::io::stdout().lock(), &opts)?,
-                Some(p) if p == Path::new("-") => {
-                    run_to(&pipeline, &articles, std::io::stdout().lock(), &opts)?
-                }
+            let log = error_log.as_mut().map(|w| w as &mut dyn Write);
+            let stats = match output.as_deref().filter(|p| *p != Path::new("-")) {
+                None => run_to(&pipeline, units, total, std::io::stdout().lock(), &opts, log)?,
                 Some(p) => {
                     // Written beside the target and renamed at the end: never a half-written CSV.
                     let dir = p
@@ -319,11 +352,13 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                         .unwrap_or(Path::new("."));
                     let tmp = tempfile::NamedTempFile::new_in(dir)
                         .with_context(|| format!("creating a file in {}", dir.display()))?;
-                    let (stats, w) = whosaid::pipeline::run(
+                    let (stats, w) = whosaid::pipeline::run_units(
                         &pipeline,
-                        &articles,
+                        units,
+                        total,
                         std::io::BufWriter::new(tmp),
                         &opts,
+                        log,
                     )?;
                     let tmp = w.into_inner().map_err(|e| e.into_error())?;
                     tmp.persist(p)
@@ -331,6 +366,9 @@ fn real_main(cli: Cli) -> Result<ExitCode> {
                     stats
                 }
             };
+            if let Some(mut log) = error_log {
+                log.flush()?;
+            }
             let failed = stats.failed + missing.len();
             if !quiet {
                 eprintln!(
@@ -589,11 +627,13 @@ fn peak_rss_mib() -> f64 {
 
 fn run_to<W: Write>(
     pipeline: &Pipeline,
-    articles: &[whosaid::input::Article],
+    units: impl Iterator<Item = whosaid::input::Unit>,
+    total: Option<usize>,
     out: W,
     opts: &RunOptions,
+    errors: Option<&mut dyn Write>,
 ) -> Result<whosaid::pipeline::RunStats> {
-    let (stats, mut w) = whosaid::pipeline::run(pipeline, articles, out, opts)?;
+    let (stats, mut w) = whosaid::pipeline::run_units(pipeline, units, total, out, opts, errors)?;
     w.flush()?;
     Ok(stats)
 }

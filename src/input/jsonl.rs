@@ -19,7 +19,7 @@ pub struct Record {
 /// Why a line is not a usable record.
 #[derive(Debug, thiserror::Error)]
 pub enum RecordError {
-    #[error("invalid JSON: {0}")]
+    #[error("invalid JSON at column {}: {}", .0.column(), json_message(.0))]
     Json(#[from] serde_json::Error),
     #[error("not valid UTF-8 (first bad byte at offset {0} of the line)")]
     NotUtf8(usize),
@@ -31,11 +31,21 @@ pub enum RecordError {
     NotString(&'static str),
     #[error("line of {bytes} bytes, too long for a text under the --max-mb limit")]
     LineTooLong { bytes: u64 },
-    /// The text fails the checks a file's text gets (empty, NUL characters, too large).
-    #[error("{0}")]
-    Text(ReadError),
+    #[error("empty text")]
+    EmptyText,
+    #[error("text contains NUL characters")]
+    Nul,
+    #[error("text {0}")]
+    TooLarge(ReadError),
     #[error("cannot read: {0}")]
     Io(std::io::Error),
+}
+
+/// serde_json's message without its position (always line 1 here: the column is given apart).
+fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&at).unwrap_or(&full).to_string()
 }
 
 /// The fields we read; any other field of the object is skipped unparsed.
@@ -165,7 +175,11 @@ impl<R: BufRead> Records<R> {
                 line,
                 id: Some(id),
                 text: text.and_then(|t| {
-                    super::check_text(&t, t.len() as u64, self.limit).map_err(RecordError::Text)?;
+                    super::check_text(&t, t.len() as u64, self.limit).map_err(|e| match e {
+                        ReadError::Empty => RecordError::EmptyText,
+                        ReadError::Binary => RecordError::Nul,
+                        other => RecordError::TooLarge(other),
+                    })?;
                     Ok(t)
                 }),
             },

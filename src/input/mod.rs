@@ -172,10 +172,32 @@ pub enum Unit {
 /// Who an article is once its text has gone to the pipeline.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ArticleId {
-    /// The `article` column: the file's name, or the record's id.
-    pub name: String,
+    /// The `article` column: the file's name, or the record's id (`None` when unreadable).
+    pub name: Option<String>,
+    /// The file's path, or the JSONL input's name.
+    pub input: String,
+    /// The record's line in its JSONL input; `None` for a file.
+    pub line: Option<usize>,
+}
+
+impl ArticleId {
     /// How messages name it: the file's path, or `input:line (id ID)`.
-    pub label: String,
+    pub fn label(&self) -> String {
+        match (self.line, &self.name) {
+            (None, _) => self.input.clone(),
+            (Some(l), Some(id)) => format!("{}:{l} (id {id})", self.input),
+            (Some(l), None) => format!("{}:{l}", self.input),
+        }
+    }
+}
+
+/// One failed article as `run --errors FILE` writes it, a JSON line.
+#[derive(Debug, serde::Serialize)]
+pub struct Failure<'a> {
+    pub article: Option<&'a str>,
+    pub input: &'a str,
+    pub line: Option<usize>,
+    pub reason: &'a str,
 }
 
 /// Why a unit has no text.
@@ -188,29 +210,24 @@ pub enum UnitError {
 }
 
 impl Unit {
-    /// Its name and label, and its text: the file read (refusing more than `limit` bytes), or
-    /// the record's text (checked against its own limit when it was read).
+    /// Who it is, and its text: the file read (refusing more than `limit` bytes), or the
+    /// record's text (checked against the limit when it was read).
     pub fn open(self, limit: u64) -> (ArticleId, Result<String, UnitError>) {
         match self {
             Unit::File(a) => {
                 let text = read_article(&a.path, limit).map_err(UnitError::from);
-                let label = a.path.display().to_string();
-                (
-                    ArticleId {
-                        name: a.name,
-                        label,
-                    },
-                    text,
-                )
+                let id = ArticleId {
+                    name: Some(a.name),
+                    input: a.path.display().to_string(),
+                    line: None,
+                };
+                (id, text)
             }
             Unit::Record { input, record } => {
-                let label = match &record.id {
-                    Some(id) => format!("{input}:{} (id {id})", record.line),
-                    None => format!("{input}:{}", record.line),
-                };
                 let id = ArticleId {
-                    name: record.id.unwrap_or_default(),
-                    label,
+                    name: record.id,
+                    input: input.to_string(),
+                    line: Some(record.line),
                 };
                 (id, record.text.map_err(UnitError::from))
             }
