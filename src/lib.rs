@@ -29,5 +29,6 @@ pub mod pipeline;
 pub mod resolve;
 pub mod segment;
 pub mod span;
+pub mod stage;
 pub mod tokenize;
 pub mod train;
