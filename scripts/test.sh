@@ -8,3 +8,4 @@ bash scripts/setup.sh
 cargo fmt --check
 cargo clippy --release --all-targets --quiet -- -D warnings
 cargo test --release 2>&1
+bash scripts/spark_test.sh

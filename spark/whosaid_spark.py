@@ -95,6 +95,8 @@ def parse_args(argv):
     p.add_argument("--max-mb", type=float, default=10.0, help="largest article, in MB")
     p.add_argument("--threads", type=int, default=1,
                    help="threads of each whosaid process (Spark runs one task per core)")
+    p.add_argument("--window", type=int, default=32,
+                   help="articles whosaid batches together (its --window; default, as in whosaid run, 32)")
     p.add_argument("--overwrite", action="store_true", help="replace DIR if it exists")
     return p.parse_args(argv)
 
@@ -181,7 +183,7 @@ def text_record(name, content, limit):
     return json.dumps({"id": name, "text": text}, ensure_ascii=False), None
 
 
-def make_partition_runner(bundle_name, inputs, max_mb, threads, launches):
+def make_partition_runner(bundle_name, inputs, max_mb, threads, window, launches):
     """The function each partition runs (only plain values and the `launches` accumulator,
     which counts whosaid processes, are captured, for pickling)."""
     limit = int(max_mb * 1e6)
@@ -193,8 +195,7 @@ def make_partition_runner(bundle_name, inputs, max_mb, threads, launches):
 
     def run(records):
         exe = find_executable(bundle_name)
-        errors = []
-        sent = []  # per JSON line sent: (sort key, article if known, input line)
+        sent = []  # per JSON line sent: (sort key, article if known, input line, known failure)
         lines = []
 
         for r in records:
@@ -205,7 +206,7 @@ def make_partition_runner(bundle_name, inputs, max_mb, threads, launches):
                     rid = json.loads(r.line).get("id")
                 except (ValueError, AttributeError):
                     rid = None
-                sent.append((key, rid if isinstance(rid, str) else None, r.seq))
+                sent.append((key, rid if isinstance(rid, str) else None, r.seq, None))
                 lines.append(r.line)
                 continue
             content = r.content
@@ -214,24 +215,26 @@ def make_partition_runner(bundle_name, inputs, max_mb, threads, launches):
                     with open(r.path, "rb") as f:
                         content = f.read(limit + 1)
                 except OSError as e:
-                    errors.append(error(key, r.name, None, f"cannot read: {e}"))
-                    continue
-            line, why = text_record(r.name, content, limit)
+                    content, why = None, f"cannot read: {e}"
+            if content is not None:
+                line, why = text_record(r.name, content, limit)
             if why:
-                errors.append(error(key, r.name, None, why))
-            else:
-                sent.append((key, r.name, None))
-                lines.append(line)
+                # still sent, as a record whosaid refuses: it takes its place in the window, as
+                # the unreadable file does in `run`, so the windows (and batches) stay `run`'s
+                line = json.dumps({"id": r.name, "text": ""})
+            sent.append((key, r.name, None, why))
+            lines.append(line)
         if not lines:
-            return iter(errors)
-        return iter(errors + list(run_whosaid(exe, lines, sent)))
+            return iter([])
+        return run_whosaid(exe, lines, sent)
 
     def run_whosaid(exe, lines, sent):
         import tempfile
         with tempfile.TemporaryDirectory() as tmp:
             errors_path = os.path.join(tmp, "errors.jsonl")
             cmd = [exe, "run", "--input-format", "jsonl", "-", "--format", "jsonl", "--quiet",
-                   "--errors", errors_path, "--threads", str(threads), "--max-mb", str(max_mb)]
+                   "--errors", errors_path, "--threads", str(threads), "--max-mb", str(max_mb),
+                   "--window", str(window)]
             launches.add(1)
             proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE)
@@ -274,16 +277,17 @@ def make_partition_runner(bundle_name, inputs, max_mb, threads, launches):
                 tail = b"".join(stderr_chunks).decode("utf-8", "replace").strip().splitlines()[-3:]
                 why = bad_output or f"whosaid exited with status {code}"
                 reason = f"{why}: {' | '.join(tail)}" if tail else why
-                for key, article, in_line in sent:
-                    yield error(key, article, in_line, reason)
+                for key, article, in_line, why in sent:
+                    yield error(key, article, in_line, why or reason)
                 return
-            for n, (key, article, in_line) in enumerate(sent, start=1):
-                if n in failed:
-                    e = failed[n]
+            for n, (key, article, in_line, why) in enumerate(sent, start=1):
+                if why or n in failed:
+                    e = failed.get(n, {})
                     yield error(key, article if article is not None else e.get("article"), in_line,
-                                e["reason"])
+                                why or e.get("reason", "failed"))
             # rows come in record order, each record's rows together: walk the records forward
-            ok = [(key, article) for n, (key, article, _) in enumerate(sent, start=1) if n not in failed]
+            ok = [(key, article) for n, (key, article, _, why) in enumerate(sent, start=1)
+                  if n not in failed and not why]
             at, row_no, last = 0, 0, None
             for r in out_rows:
                 while at < len(ok) and ok[at][1] != r["article"]:
@@ -317,7 +321,8 @@ def main(argv=None):
     exts = {e.strip().lower() for e in args.ext.split(",") if e.strip()}
     # local runs: the executors' Python is this one (with pyspark), whatever is on PATH
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.appName("whosaid")
+    # no console progress bar: it shares stderr with the summary line
+    builder = SparkSession.builder.appName("whosaid").config("spark.ui.showConsoleProgress", "false")
     if args.master:
         builder = builder.master(args.master)
     spark = builder.getOrCreate()
@@ -327,12 +332,19 @@ def main(argv=None):
     bundle_name = os.path.basename(args.bundle)
 
     records = records_frame(spark, args.inputs, exts)
+    # Each partition gets a contiguous run of whole windows of the input order: whosaid then
+    # reads the same windows as `whosaid run` on the same inputs, so the model sees the same
+    # batches and the rows are run's exactly.
+    indexed = records.orderBy("inp", "seq", "name").rdd.zipWithIndex().map(lambda t: (t[1], t[0]))
+    total = indexed.count()
     n = args.partitions or sc.defaultParallelism
-    # contiguous ranges of the input order, kept in order inside each partition
-    records = records.repartitionByRange(n, "inp", "seq", "name").sortWithinPartitions("inp", "seq", "name")
+    per = args.window * max(1, -(-total // (n * args.window)))
+    parts = max(1, -(-total // per))
+    ordered = indexed.repartitionAndSortWithinPartitions(parts, partitionFunc=lambda i, per=per: i // per)
     launches = sc.accumulator(0)
-    runner = make_partition_runner(bundle_name, args.inputs, args.max_mb, args.threads, launches)
-    results = spark.createDataFrame(records.rdd.mapPartitions(runner), RESULTS).persist()
+    runner = make_partition_runner(bundle_name, args.inputs, args.max_mb, args.threads, args.window,
+                                   launches)
+    results = spark.createDataFrame(ordered.map(lambda kv: kv[1]).mapPartitions(runner), RESULTS).persist()
 
     order = ["inp", "seq", "name", "row"]
     rows = results.filter(~F.col("is_error"))

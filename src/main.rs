@@ -144,6 +144,11 @@ struct RunArgs {
     /// Also write each failed article as a JSON line (article, input, line, reason) to FILE.
     #[arg(long, value_name = "FILE")]
     errors: Option<PathBuf>,
+    /// Articles read and batched together (memory grows with it). The model's batches, and so
+    /// in rare cases its rounding, depend on which articles share a window: keep the default
+    /// to compare runs.
+    #[arg(long, default_value_t = whosaid::pipeline::WINDOW)]
+    window: usize,
     /// No progress bar and no summary line.
     #[arg(short, long)]
     quiet: bool,
@@ -378,6 +383,7 @@ fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
         progress: !args.quiet && std::io::stderr().is_terminal(),
         max_bytes: max_bytes(&args.input),
         kinds: args.rules.kinds(),
+        window: args.window,
     };
     let out = Output::create(args.output.as_deref())?;
     let errors = log.as_mut().map(|w| w as &mut dyn Write);
@@ -517,6 +523,7 @@ fn bench(model: ModelConfig, args: BenchArgs) -> Result<ExitCode> {
         progress: false,
         max_bytes: 50_000_000,
         kinds: vec![],
+        window: whosaid::pipeline::WINDOW,
     };
     let t1 = std::time::Instant::now();
     // One run over the folder repeated, as one run over a folder that size would go.

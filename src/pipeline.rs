@@ -131,11 +131,12 @@ impl Pipeline {
     }
 }
 
-/// Articles in flight at once. It bounds memory however many articles there are, and it is
-/// fixed (not derived from the thread count) because the model batches sentences across the
-/// articles of a window: the same windows give the same batches, so output never depends on
-/// the thread count.
-const WINDOW: usize = 32;
+/// Articles in flight at once, by default (`RunOptions::window`). It bounds memory however many
+/// articles there are, and it is fixed (not derived from the thread count) because the model
+/// batches sentences across the articles of a window: the same windows give the same batches,
+/// so output never depends on the thread count. (The Spark job cuts its partitions at whole
+/// windows for the same reason.)
+pub const WINDOW: usize = 32;
 
 /// How `run` writes and reports.
 #[derive(Clone, Debug)]
@@ -146,6 +147,8 @@ pub struct RunOptions {
     pub max_bytes: u64,
     /// Kinds written; all when empty.
     pub kinds: Vec<ClaimKind>,
+    /// Articles read and batched together ([`WINDOW`] by default).
+    pub window: usize,
 }
 
 /// What a run did.
@@ -207,43 +210,42 @@ pub fn run_units<W: Write>(
     let words = AtomicUsize::new(0);
     let mut units = units.into_iter();
     loop {
-        let chunk: Vec<Unit> = units.by_ref().take(WINDOW).collect();
+        let chunk: Vec<Unit> = units.by_ref().take(opts.window.max(1)).collect();
         if chunk.is_empty() {
             break;
         }
-        let (ids, results): (Vec<ArticleId>, Vec<Result<(Vec<Row>, u64), String>>) =
-            pool.install(|| {
-                use rayon::prelude::*;
-                let (ids, texts): (Vec<ArticleId>, Vec<Result<String, String>>) = chunk
-                    .into_par_iter()
-                    .map(|u| {
-                        let (id, text) = u.open(opts.max_bytes);
-                        (id, text.map_err(|e| e.to_string()))
-                    })
-                    .unzip();
-                let sizes: Vec<Result<u64, String>> = texts
-                    .iter()
-                    .map(|t| t.as_ref().map(|s| s.len() as u64).map_err(Clone::clone))
-                    .collect();
-                let read: Vec<String> = texts.into_iter().flatten().collect();
-                let mut docs = pipeline.process_many(read).into_iter();
-                let results = sizes
-                    .into_iter()
-                    .zip(&ids)
-                    .map(|(size, id)| {
-                        let bytes = size?;
-                        let doc = docs.next().expect("one document per text");
-                        let doc = doc.map_err(|e| e.to_string())?;
-                        words.fetch_add(doc.tokens.len(), Ordering::Relaxed);
-                        let mut r = rows(id.name.as_deref().unwrap_or_default(), &doc);
-                        if !opts.kinds.is_empty() {
-                            r.retain(|row| opts.kinds.iter().any(|k| k.as_str() == row.kind));
-                        }
-                        Ok((r, bytes))
-                    })
-                    .collect();
-                (ids, results)
-            });
+        let (ids, results): (Vec<ArticleId>, Vec<Outcome>) = pool.install(|| {
+            use rayon::prelude::*;
+            let (ids, texts): (Vec<ArticleId>, Vec<Result<String, String>>) = chunk
+                .into_par_iter()
+                .map(|u| {
+                    let (id, text) = u.open(opts.max_bytes);
+                    (id, text.map_err(|e| e.to_string()))
+                })
+                .unzip();
+            let sizes: Vec<Result<u64, String>> = texts
+                .iter()
+                .map(|t| t.as_ref().map(|s| s.len() as u64).map_err(Clone::clone))
+                .collect();
+            let read: Vec<String> = texts.into_iter().flatten().collect();
+            let mut docs = pipeline.process_many(read).into_iter();
+            let results = sizes
+                .into_iter()
+                .zip(&ids)
+                .map(|(size, id)| {
+                    let bytes = size?;
+                    let doc = docs.next().expect("one document per text");
+                    let doc = doc.map_err(|e| e.to_string())?;
+                    words.fetch_add(doc.tokens.len(), Ordering::Relaxed);
+                    let mut r = rows(id.name.as_deref().unwrap_or_default(), &doc);
+                    if !opts.kinds.is_empty() {
+                        r.retain(|row| opts.kinds.iter().any(|k| k.as_str() == row.kind));
+                    }
+                    Ok((r, bytes))
+                })
+                .collect();
+            (ids, results)
+        });
         for (id, res) in ids.iter().zip(results) {
             stats.articles += 1;
             match res {
@@ -277,6 +279,9 @@ pub fn run_units<W: Write>(
     stats.words = words.into_inner();
     Ok((stats, writer.finish()?))
 }
+
+/// An article's rows and the bytes of its text, or why it failed.
+type Outcome = Result<(Vec<Row>, u64), String>;
 
 /// One JSON line for a failed article (`--errors`).
 pub fn write_failure(log: &mut dyn Write, id: &ArticleId, reason: &str) -> std::io::Result<()> {
