@@ -5,7 +5,7 @@
 use crate::document::{ClaimKind, Document};
 use crate::input::{Article, ArticleId, Failure, Unit};
 use crate::model::{ModelConfig, ModelError};
-use crate::output::{rows, Format, Row, RowWriter};
+use crate::output::{rows, Row, RowFormat, RowWriter};
 use crate::stage::{guarded, FaultInjection, Layer, RuleOptions, Stage, StageError};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -142,7 +142,7 @@ pub const WINDOW: usize = 32;
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     pub threads: usize,
-    pub format: Format,
+    pub format: RowFormat,
     pub progress: bool,
     pub max_bytes: u64,
     /// Kinds written; all when empty.
@@ -255,9 +255,11 @@ pub fn run_units<W: Write>(
                         writer.write(r)?;
                     }
                     stats.rows += rs.len();
+                    writer.article_done(id.name.as_deref().unwrap_or_default(), None)?;
                 }
                 Err(e) => {
                     stats.failed += 1;
+                    writer.article_done(id.name.as_deref().unwrap_or_default(), Some(&e))?;
                     let msg = format!("whosaid: {}: {e}", id.label());
                     match &bar {
                         Some(b) => b.println(msg),
