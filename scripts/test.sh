@@ -10,3 +10,4 @@ bash scripts/browser.sh
 cargo fmt --check
 cargo clippy --release --all-targets --quiet -- -D warnings
 cargo test --release 2>&1
+bash scripts/spark_test.sh

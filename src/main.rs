@@ -7,7 +7,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use whosaid::document::{ClaimKind, Document};
-use whosaid::input::Article;
+use whosaid::input::{InputFormat, Unit};
 use whosaid::model::{ModelConfig, Precision};
 use whosaid::output::target::Output;
 use whosaid::output::{Format, RowFormat};
@@ -141,6 +141,18 @@ struct RunArgs {
     output: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
+    /// How inputs are read: text files and folders, or JSON Lines files (`-` for stdin) of
+    /// `{"id": ..., "text": ...}` records, streamed (`article` = id).
+    #[arg(long, value_enum, default_value = "text")]
+    input_format: InputFormat,
+    /// Also write each failed article as a JSON line (article, input, line, reason) to FILE.
+    #[arg(long, value_name = "FILE")]
+    errors: Option<PathBuf>,
+    /// Articles read and batched together (memory grows with it). The model's batches, and so
+    /// in rare cases its rounding, depend on which articles share a window: keep the default
+    /// to compare runs.
+    #[arg(long, default_value_t = whosaid::pipeline::WINDOW)]
+    window: usize,
     /// CSV for Excel: a UTF-8 byte-order mark before the header (the rest unchanged).
     #[arg(long)]
     excel_csv: bool,
@@ -319,11 +331,10 @@ impl RuleArgs {
     }
 }
 
-/// Where the repo's models and set-up dependencies are: `WHOSAID_HOME`, else the source tree.
+/// The source tree this binary was built from; `WHOSAID_HOME` and an unpacked bundle come
+/// first (`ModelConfig::default_paths`).
 fn home() -> PathBuf {
-    std::env::var_os("WHOSAID_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 fn threads(n: Option<usize>) -> usize {
@@ -339,13 +350,43 @@ fn load_pipeline(model: ModelConfig, rules: RuleOptions) -> Result<Pipeline> {
         .context("loading the model (run scripts/setup.sh if it is not set up)")
 }
 
-/// The articles under `inputs`; inputs that are not there are named on stderr and counted.
-fn discover(input: &InputArgs) -> (Vec<Article>, usize) {
-    let (articles, missing) = whosaid::input::discover(&input.inputs, &input.ext);
+/// What `run` processes: the articles under the inputs, or the records of JSONL inputs (read
+/// as they are pulled). Inputs that are not there are named on stderr and in `log`, and counted.
+fn units(args: &RunArgs, mut log: Option<&mut dyn Write>) -> Result<(Units, Option<usize>, usize)> {
+    let input = &args.input;
+    let (units, total, missing): (Units, _, _) = match args.input_format {
+        InputFormat::Text => {
+            let (articles, missing) = whosaid::input::discover(&input.inputs, &input.ext);
+            let n = articles.len();
+            (
+                Box::new(articles.into_iter().map(Unit::File)),
+                Some(n),
+                missing,
+            )
+        }
+        InputFormat::Jsonl => {
+            let (units, missing) = whosaid::input::jsonl_units(&input.inputs, max_bytes(input));
+            (units, None, missing)
+        }
+    };
     for (p, e) in &missing {
         eprintln!("whosaid: {p}: {e}");
+        if let Some(log) = log.as_deref_mut() {
+            let id = whosaid::input::ArticleId {
+                name: None,
+                input: p.clone(),
+                line: None,
+            };
+            whosaid::pipeline::write_failure(log, &id, &e.to_string())?;
+        }
     }
-    (articles, missing.len())
+    Ok((units, total, missing.len()))
+}
+
+type Units = Box<dyn Iterator<Item = Unit>>;
+
+fn max_bytes(input: &InputArgs) -> u64 {
+    (input.max_mb * 1e6) as u64
 }
 
 fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
@@ -355,18 +396,29 @@ fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
     }
     let n = threads(args.input.threads);
     tch::set_num_threads(n as i32);
-    let (articles, missing) = discover(&args.input);
+    let mut log = match &args.errors {
+        Some(p) => Some(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
+        )),
+        None => None,
+    };
+    let (units, total, missing) = units(&args, log.as_mut().map(|w| w as &mut dyn Write))?;
     let pipeline = load_pipeline(model, args.rules.options())?;
     let opts = RunOptions {
         threads: n,
         format,
         progress: !args.quiet && std::io::stderr().is_terminal(),
-        max_bytes: (args.input.max_mb * 1e6) as u64,
+        max_bytes: max_bytes(&args.input),
         kinds: args.rules.kinds(),
+        window: args.window,
     };
     let out = Output::create(args.output.as_deref())?;
-    let (stats, out) = whosaid::pipeline::run(&pipeline, &articles, out, &opts)?;
+    let errors = log.as_mut().map(|w| w as &mut dyn Write);
+    let (stats, out) = whosaid::pipeline::run_units(&pipeline, units, total, out, &opts, errors)?;
     out.finish()?;
+    if let Some(mut log) = log {
+        log.flush()?;
+    }
     let failed = stats.failed + missing;
     if !args.quiet {
         eprintln!(
@@ -535,6 +587,7 @@ fn bench(model: ModelConfig, args: BenchArgs) -> Result<ExitCode> {
         progress: false,
         max_bytes: 50_000_000,
         kinds: vec![],
+        window: whosaid::pipeline::WINDOW,
     };
     let t1 = std::time::Instant::now();
     // One run over the folder repeated, as one run over a folder that size would go.

@@ -3,7 +3,7 @@
 //! bounded (articles are read, processed and written a window at a time).
 
 use crate::document::{ClaimKind, Document};
-use crate::input::{read_article, Article};
+use crate::input::{Article, ArticleId, Failure, Unit};
 use crate::model::{ModelConfig, ModelError};
 use crate::output::{rows, Row, RowFormat, RowWriter};
 use crate::stage::{guarded, FaultInjection, Layer, RuleOptions, Stage, StageError};
@@ -131,10 +131,11 @@ impl Pipeline {
     }
 }
 
-/// Articles in flight at once. It bounds memory however many articles there are, and it is
-/// fixed (not derived from the thread count) because the model batches sentences across the
-/// articles of a window: the same windows give the same batches, so output never depends on
-/// the thread count.
+/// Articles in flight at once, by default (`RunOptions::window`). It bounds memory however many
+/// articles there are, and it is fixed (not derived from the thread count) because the model
+/// batches sentences across the articles of a window: the same windows give the same batches,
+/// so output never depends on the thread count. (The Spark job cuts its partitions at whole
+/// windows for the same reason.)
 pub const WINDOW: usize = 32;
 
 /// How `run` writes and reports.
@@ -146,6 +147,8 @@ pub struct RunOptions {
     pub max_bytes: u64,
     /// Kinds written; all when empty.
     pub kinds: Vec<ClaimKind>,
+    /// Articles read and batched together ([`WINDOW`] by default).
+    pub window: usize,
 }
 
 /// What a run did.
@@ -166,55 +169,84 @@ pub fn run<W: Write>(
     out: W,
     opts: &RunOptions,
 ) -> std::io::Result<(RunStats, W)> {
+    let units = articles.iter().cloned().map(Unit::File);
+    run_units(pipeline, units, Some(articles.len()), out, opts, None)
+}
+
+/// Processes `units` (files or JSONL records, `total` of them when known, for the progress bar)
+/// a window at a time, pulling the next window only when the last is written, so a stream of
+/// any length runs in bounded memory. Rows go to `out` in input order. A failing unit prints
+/// one line naming it on stderr, and one JSON line ([`Failure`]) to `errors` when given.
+pub fn run_units<W: Write>(
+    pipeline: &Pipeline,
+    units: impl IntoIterator<Item = Unit>,
+    total: Option<usize>,
+    out: W,
+    opts: &RunOptions,
+    mut errors: Option<&mut dyn Write>,
+) -> std::io::Result<(RunStats, W)> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads.max(1))
         .build()
         .map_err(std::io::Error::other)?;
     let mut writer = RowWriter::new(out, opts.format)?;
     let bar = if opts.progress {
-        let b = indicatif::ProgressBar::new(articles.len() as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
+        let (b, template) = match total {
+            Some(n) => (
+                indicatif::ProgressBar::new(n as u64),
                 "{bar:40} {pos}/{len} articles  {per_sec}  eta {eta}",
-            )
-            .unwrap(),
-        );
+            ),
+            None => (
+                indicatif::ProgressBar::no_length(),
+                "{pos} articles  {per_sec}",
+            ),
+        };
+        b.set_style(indicatif::ProgressStyle::with_template(template).unwrap());
         Some(b)
     } else {
         None
     };
     let mut stats = RunStats::default();
     let words = AtomicUsize::new(0);
-    for chunk in articles.chunks(WINDOW) {
-        let results: Vec<Result<(Vec<Row>, u64), String>> = pool.install(|| {
+    let mut units = units.into_iter();
+    loop {
+        let chunk: Vec<Unit> = units.by_ref().take(opts.window.max(1)).collect();
+        if chunk.is_empty() {
+            break;
+        }
+        let (ids, results): (Vec<ArticleId>, Vec<Outcome>) = pool.install(|| {
             use rayon::prelude::*;
-            let texts: Vec<Result<String, String>> = chunk
-                .par_iter()
-                .map(|a| read_article(&a.path, opts.max_bytes).map_err(|e| e.to_string()))
-                .collect();
+            let (ids, texts): (Vec<ArticleId>, Vec<Result<String, String>>) = chunk
+                .into_par_iter()
+                .map(|u| {
+                    let (id, text) = u.open(opts.max_bytes);
+                    (id, text.map_err(|e| e.to_string()))
+                })
+                .unzip();
             let sizes: Vec<Result<u64, String>> = texts
                 .iter()
                 .map(|t| t.as_ref().map(|s| s.len() as u64).map_err(Clone::clone))
                 .collect();
             let read: Vec<String> = texts.into_iter().flatten().collect();
             let mut docs = pipeline.process_many(read).into_iter();
-            sizes
+            let results = sizes
                 .into_iter()
-                .zip(chunk)
-                .map(|(size, a)| {
+                .zip(&ids)
+                .map(|(size, id)| {
                     let bytes = size?;
                     let doc = docs.next().expect("one document per text");
                     let doc = doc.map_err(|e| e.to_string())?;
                     words.fetch_add(doc.tokens.len(), Ordering::Relaxed);
-                    let mut r = rows(&a.name, &doc);
+                    let mut r = rows(id.name.as_deref().unwrap_or_default(), &doc);
                     if !opts.kinds.is_empty() {
                         r.retain(|row| opts.kinds.iter().any(|k| k.as_str() == row.kind));
                     }
                     Ok((r, bytes))
                 })
-                .collect()
+                .collect();
+            (ids, results)
         });
-        for (a, res) in chunk.iter().zip(results) {
+        for (id, res) in ids.iter().zip(results) {
             stats.articles += 1;
             match res {
                 Ok((rs, bytes)) => {
@@ -223,15 +255,18 @@ pub fn run<W: Write>(
                         writer.write(r)?;
                     }
                     stats.rows += rs.len();
-                    writer.article_done(&a.name, None)?;
+                    writer.article_done(id.name.as_deref().unwrap_or_default(), None)?;
                 }
                 Err(e) => {
                     stats.failed += 1;
-                    writer.article_done(&a.name, Some(&e))?;
-                    let msg = format!("whosaid: {}: {e}", a.path.display());
+                    writer.article_done(id.name.as_deref().unwrap_or_default(), Some(&e))?;
+                    let msg = format!("whosaid: {}: {e}", id.label());
                     match &bar {
                         Some(b) => b.println(msg),
                         None => eprintln!("{msg}"),
+                    }
+                    if let Some(log) = errors.as_deref_mut() {
+                        write_failure(log, id, &e)?;
                     }
                 }
             }
@@ -245,6 +280,21 @@ pub fn run<W: Write>(
     }
     stats.words = words.into_inner();
     Ok((stats, writer.finish()?))
+}
+
+/// An article's rows and the bytes of its text, or why it failed.
+type Outcome = Result<(Vec<Row>, u64), String>;
+
+/// One JSON line for a failed article (`--errors`).
+pub fn write_failure(log: &mut dyn Write, id: &ArticleId, reason: &str) -> std::io::Result<()> {
+    let f = Failure {
+        article: id.name.as_deref(),
+        input: &id.input,
+        line: id.line,
+        reason,
+    };
+    serde_json::to_writer(&mut *log, &f)?;
+    log.write_all(b"\n")
 }
 
 #[cfg(test)]

@@ -1351,3 +1351,176 @@ fn xlsx_and_excel_csv_usage_errors_exit_2() {
         assert!(o.stdout.is_empty(), "{args:?}");
     }
 }
+
+/// Runs whosaid with `input` on its stdin.
+fn run_with_stdin(cmd: &mut Command, input: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("whosaid runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // fed from a thread: whosaid writes rows while it still reads
+    let feeder = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap().unwrap();
+    out
+}
+
+#[test]
+fn jsonl_records_from_stdin_give_the_rows_of_the_same_files_in_input_order() {
+    let names = ["harbour_strike.txt", "ceasefire_talks.txt", "gum_clock.txt"];
+    let ids = ["z-last-by-name", "m/2", "a 1"];
+    let mut input = String::from("\n"); // a blank line is skipped, not an error
+    for (name, id) in names.iter().zip(ids) {
+        let text = std::fs::read_to_string(repo().join("corpus").join(name)).unwrap();
+        let rec = serde_json::json!({"url": "https://x", "text": text, "id": id});
+        input.push_str(&format!("{rec}\n"));
+    }
+    let o = run_with_stdin(
+        whosaid().args(["run", "--quiet", "--input-format", "jsonl", "-"]),
+        input.as_bytes(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let got = records(&stdout(&o));
+    assert_eq!(got[0].join(","), HEADER);
+    // the rows of each file, run on its own, with article = the record's id, in input order
+    let mut want = Vec::new();
+    for (name, id) in names.iter().zip(ids) {
+        let f = run(whosaid()
+            .args(["run", "--quiet"])
+            .arg(repo().join("corpus").join(name)));
+        assert!(f.status.success());
+        let rows = records(&stdout(&f));
+        assert!(rows.len() > 1, "{name} has rows");
+        for mut r in rows.into_iter().skip(1) {
+            r[0] = id.to_string();
+            want.push(r);
+        }
+    }
+    assert_eq!(got[1..], want[..]);
+    // and JSONL out has the same rows
+    let j = run_with_stdin(
+        whosaid().args([
+            "run",
+            "--quiet",
+            "--input-format",
+            "jsonl",
+            "-",
+            "--format",
+            "jsonl",
+        ]),
+        input.as_bytes(),
+    );
+    let articles: Vec<String> = stdout(&j)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["article"].to_string())
+        .collect();
+    assert_eq!(articles.len(), want.len());
+    assert_eq!(articles[0], "\"z-last-by-name\"");
+}
+
+#[test]
+fn bad_jsonl_records_are_named_by_line_and_id_and_the_rest_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    let big = "word ".repeat(300_000); // 1.5 MB, over --max-mb 1
+    let lines = [
+        r#"{"id":"good1","text":"“We will win,” Maria Lopez said."}"#.to_string(),
+        r#"{"id":"broken","text":"#.to_string(),
+        r#"{"id":"notext"}"#.to_string(),
+        r#"{"id":5,"text":"Tom Hanks said that the film was over."}"#.to_string(),
+        format!(r#"{{"id":"huge","text":"{big}"}}"#),
+        r#"{"id":"blank","text":"   "}"#.to_string(),
+        r#"{"id":"good2","text":"Tom Hanks said that the film was over."}"#.to_string(),
+    ];
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let errors = dir.path().join("errors.jsonl");
+    let o = run(whosaid()
+        .args(["run", "--quiet", "--input-format", "jsonl", "--max-mb", "1"])
+        .arg(&input)
+        .arg("--errors")
+        .arg(&errors));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    let at = input.display().to_string();
+    for want in [
+        format!("whosaid: {at}:2: invalid JSON"),
+        format!("whosaid: {at}:3 (id notext): no \"text\" field"),
+        format!("whosaid: {at}:4: \"id\" is not a string"),
+        format!("whosaid: {at}:5 (id huge): text too large"),
+        format!("whosaid: {at}:6 (id blank): empty text"),
+    ] {
+        assert!(
+            err.lines().any(|l| l.starts_with(&want)),
+            "no `{want}` in {err}"
+        );
+    }
+    assert_eq!(err.lines().count(), 5, "{err}");
+    let rows = records(&stdout(&o));
+    let articles: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(articles, ["good1", "good2"]);
+    // --errors: one JSON line per failure, article (when known), input, line, reason
+    let logged: Vec<serde_json::Value> = std::fs::read_to_string(&errors)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(serde_json::Value, u64)> = logged
+        .iter()
+        .map(|e| (e["article"].clone(), e["line"].as_u64().unwrap()))
+        .collect();
+    use serde_json::json;
+    assert_eq!(
+        got,
+        [
+            (json!(null), 2),
+            (json!("notext"), 3),
+            (json!(null), 4),
+            (json!("huge"), 5),
+            (json!("blank"), 6)
+        ]
+    );
+    assert!(logged.iter().all(|e| e["input"] == json!(at)));
+    assert!(logged[3]["reason"].as_str().unwrap().contains("too large"));
+}
+
+#[test]
+fn errors_file_lists_failed_files_and_missing_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("in");
+    std::fs::create_dir(&d).unwrap();
+    std::fs::write(
+        d.join("a_good.txt"),
+        "Tom Hanks said that the film was over.\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("b_empty.txt"), "").unwrap();
+    let errors = dir.path().join("errors.jsonl");
+    let o = run(whosaid()
+        .args(["run", "--quiet"])
+        .arg(&d)
+        .arg(dir.path().join("nope"))
+        .arg("--errors")
+        .arg(&errors));
+    assert_eq!(o.status.code(), Some(1));
+    let log = std::fs::read_to_string(&errors).unwrap();
+    let logged: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(logged.len(), 2, "{log}");
+    assert!(
+        logged[0]["input"].as_str().unwrap().ends_with("nope"),
+        "{log}"
+    );
+    assert_eq!(logged[1]["article"], "b_empty.txt", "{log}");
+    assert!(
+        logged[1]["reason"].as_str().unwrap().contains("empty"),
+        "{log}"
+    );
+    assert!(stdout(&o).contains("a_good.txt"));
+}

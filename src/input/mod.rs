@@ -1,8 +1,13 @@
 //! Finding articles (files and folders, walked recursively, sorted) and reading them with
-//! clear, per-file errors: empty, binary, not UTF-8, too large, unreadable.
+//! clear, per-file errors: empty, binary, not UTF-8, too large, unreadable; or reading them as
+//! records of a JSON Lines stream ([`jsonl`]). Either way `run` works on a sequence of [`Unit`]s.
+
+pub mod jsonl;
 
 use std::fmt;
+use std::io::BufRead;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One article to process.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -113,19 +118,163 @@ pub fn read_article(path: &Path, limit: u64) -> Result<String, ReadError> {
             limit,
         });
     }
+    // NUL before UTF-8: a binary file is named as binary, not as bad UTF-8.
     if bytes.contains(&0) {
         return Err(ReadError::Binary);
     }
     let text = String::from_utf8(bytes).map_err(|e| ReadError::NotUtf8 {
         byte: e.utf8_error().valid_up_to(),
     })?;
+    check_text(&text, text.len() as u64, limit)?;
+    Ok(text)
+}
+
+/// The checks every text gets, from a file or a record: not over `limit` bytes, no NUL, not
+/// only whitespace.
+pub(crate) fn check_text(text: &str, bytes: u64, limit: u64) -> Result<(), ReadError> {
+    if bytes > limit {
+        return Err(ReadError::TooLarge { bytes, limit });
+    }
+    if text.contains('\0') {
+        return Err(ReadError::Binary);
+    }
     if text
         .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
         .is_empty()
     {
         return Err(ReadError::Empty);
     }
-    Ok(text)
+    Ok(())
+}
+
+/// How input files are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum InputFormat {
+    /// Files and folders of text, one article per file.
+    #[default]
+    Text,
+    /// JSON Lines files (or `-` for stdin) of `{"id": ..., "text": ...}`, one article per line.
+    Jsonl,
+}
+
+/// One thing `run` processes, in input order: a file found by [`discover`], or one record of a
+/// JSONL input (which may be a bad line, reported in its place).
+#[derive(Debug)]
+pub enum Unit {
+    File(Article),
+    Record {
+        /// The JSONL input, as errors name it (`stdin` for `-`).
+        input: Arc<str>,
+        record: jsonl::Record,
+    },
+}
+
+/// Who an article is once its text has gone to the pipeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ArticleId {
+    /// The `article` column: the file's name, or the record's id (`None` when unreadable).
+    pub name: Option<String>,
+    /// The file's path, or the JSONL input's name.
+    pub input: String,
+    /// The record's line in its JSONL input; `None` for a file.
+    pub line: Option<usize>,
+}
+
+impl ArticleId {
+    /// How messages name it: the file's path, or `input:line (id ID)`.
+    pub fn label(&self) -> String {
+        match (self.line, &self.name) {
+            (None, _) => self.input.clone(),
+            (Some(l), Some(id)) => format!("{}:{l} (id {id})", self.input),
+            (Some(l), None) => format!("{}:{l}", self.input),
+        }
+    }
+}
+
+/// One failed article as `run --errors FILE` writes it, a JSON line.
+#[derive(Debug, serde::Serialize)]
+pub struct Failure<'a> {
+    pub article: Option<&'a str>,
+    pub input: &'a str,
+    pub line: Option<usize>,
+    pub reason: &'a str,
+}
+
+/// Why a unit has no text.
+#[derive(Debug, thiserror::Error)]
+pub enum UnitError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Record(#[from] jsonl::RecordError),
+}
+
+impl Unit {
+    /// Who it is, and its text: the file read (refusing more than `limit` bytes), or the
+    /// record's text (checked against the limit when it was read).
+    pub fn open(self, limit: u64) -> (ArticleId, Result<String, UnitError>) {
+        match self {
+            Unit::File(a) => {
+                let text = read_article(&a.path, limit).map_err(UnitError::from);
+                let id = ArticleId {
+                    name: Some(a.name),
+                    input: a.path.display().to_string(),
+                    line: None,
+                };
+                (id, text)
+            }
+            Unit::Record { input, record } => {
+                let id = ArticleId {
+                    name: record.id,
+                    input: input.to_string(),
+                    line: Some(record.line),
+                };
+                (id, record.text.map_err(UnitError::from))
+            }
+        }
+    }
+}
+
+/// The records of JSONL `inputs` in order (`-` reads stdin), texts over `limit` bytes refused.
+/// Inputs that cannot be opened (missing, a folder) are returned as errors, as by [`discover`];
+/// the others are read lazily, a line at a time, as the iterator is pulled.
+pub fn jsonl_units(
+    inputs: &[PathBuf],
+    limit: u64,
+) -> (
+    Box<dyn Iterator<Item = Unit>>,
+    Vec<(String, std::io::Error)>,
+) {
+    let mut errors = Vec::new();
+    let mut readers: Vec<(Arc<str>, Box<dyn BufRead>)> = Vec::new();
+    for input in inputs {
+        if input == Path::new("-") {
+            readers.push(("stdin".into(), Box::new(std::io::stdin().lock())));
+            continue;
+        }
+        let name = input.display().to_string();
+        match std::fs::metadata(input) {
+            Err(e) => errors.push((name, e)),
+            Ok(m) if m.is_dir() => errors.push((
+                name,
+                std::io::Error::other("a folder: --input-format jsonl reads files or -"),
+            )),
+            Ok(_) => match std::fs::File::open(input) {
+                Err(e) => errors.push((name, e)),
+                Ok(f) => readers.push((
+                    name.into(),
+                    Box::new(std::io::BufReader::with_capacity(1 << 16, f)),
+                )),
+            },
+        }
+    }
+    let units = readers.into_iter().flat_map(move |(input, reader)| {
+        jsonl::Records::new(reader, limit).map(move |record| Unit::Record {
+            input: input.clone(),
+            record,
+        })
+    });
+    (Box::new(units), errors)
 }
 
 #[cfg(test)]

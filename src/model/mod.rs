@@ -104,17 +104,43 @@ impl ModelConfig {
         }
     }
 
-    /// The committed model at `models/` and the encoder set up by `scripts/setup.sh`.
+    /// The committed model and the encoder, from the first of: `WHOSAID_HOME` (a source tree:
+    /// `models/`, `.deps/encoder/` set up by `scripts/setup.sh`), the unpacked bundle the running
+    /// binary sits in ([`bundle_dir`]), `repo` (the source tree it was built from).
+    /// `WHOSAID_ENCODER_DIR` overrides the encoder folder of any of them.
     pub fn default_paths(repo: &Path) -> ModelConfig {
+        let (weights, encoder) = match (std::env::var_os("WHOSAID_HOME"), bundle_dir()) {
+            (Some(home), _) => source_tree(Path::new(&home)),
+            (None, Some(bundle)) => (
+                bundle.join("models/whosaid.safetensors"),
+                bundle.join("encoder"),
+            ),
+            (None, None) => source_tree(repo),
+        };
         let encoder_dir = std::env::var_os("WHOSAID_ENCODER_DIR")
             .map(PathBuf::from)
-            .unwrap_or_else(|| repo.join(".deps/encoder"));
-        ModelConfig::new(
-            encoder_dir,
-            Some(repo.join("models/whosaid.safetensors")),
-            Precision::best_for_cpu(),
-        )
+            .unwrap_or(encoder);
+        ModelConfig::new(encoder_dir, Some(weights), Precision::best_for_cpu())
     }
+}
+
+/// Weights and encoder folder of a source tree.
+fn source_tree(repo: &Path) -> (PathBuf, PathBuf) {
+    (
+        repo.join("models/whosaid.safetensors"),
+        repo.join(".deps/encoder"),
+    )
+}
+
+/// The data folder of the bundle (`scripts/bundle.sh`) the running binary was unpacked with:
+/// `<exe>/../share/whosaid`, when it holds the model. Lets the bundle run from anywhere, with
+/// no environment and no source tree.
+pub fn bundle_dir() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let dir = exe.parent()?.parent()?.join("share/whosaid");
+    dir.join("models/whosaid.safetensors")
+        .is_file()
+        .then_some(dir)
 }
 
 /// Label sets and head sizes, saved beside the weights.
