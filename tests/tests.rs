@@ -621,10 +621,11 @@ fn portable_and_avx2_kernels_give_identical_output() {
         if portable {
             cmd.env("WHOSAID_PORTABLE_KERNELS", "1");
         }
+        cmd.args(args);
         if args[0] == "run" {
             cmd.args(["--threads", threads]);
         }
-        let o = run(cmd.args(args));
+        let o = run(&mut cmd);
         assert!(o.status.success(), "{}", stderr(&o));
         o.stdout
     };

@@ -18,6 +18,7 @@ use super::labels::{self, NER_TAGS, SHAPES, UPOS};
 use super::pieces::SentencePieces;
 use super::Analysis;
 use rayon::prelude::*;
+use std::sync::OnceLock;
 use tch::{nn, Kind};
 
 /// The layer-norm epsilon of rust-bert's BERT.
@@ -79,6 +80,8 @@ pub struct ExactModel {
     root: Vec<f32>,
     label_dim: usize,
     n_deprels: usize,
+    /// The threads of this pass's parallel loops (see `analyze`).
+    pool: OnceLock<Option<rayon::ThreadPool>>,
 }
 
 /// Why the var store cannot give this path its weights.
@@ -221,6 +224,7 @@ impl ExactModel {
             root: get("heads.root")?,
             label_dim: l,
             n_deprels,
+            pool: OnceLock::new(),
         })
     }
 
@@ -323,7 +327,26 @@ impl ExactModel {
     }
 
     /// UPOS, tree, relations and BIO tags of each sentence, given with its words.
+    ///
+    /// Runs in a pool of its own, as many threads as the caller's pool has: the pipeline's
+    /// other workers wait on the model's lock rather than steal work, so in their pool the
+    /// matrix products would get one core. Each output element is one fixed sequence of
+    /// operations in one task, so the thread count changes only the speed.
     pub fn analyze(&self, sentences: &[(&SentencePieces, &[&str])]) -> Vec<Analysis> {
+        let pool = self.pool.get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(rayon::current_num_threads())
+                .thread_name(|i| format!("whosaid-model-{i}"))
+                .build()
+                .ok()
+        });
+        match pool {
+            Some(pool) => pool.install(|| self.analyze_in_pool(sentences)),
+            None => self.analyze_in_pool(sentences),
+        }
+    }
+
+    fn analyze_in_pool(&self, sentences: &[(&SentencePieces, &[&str])]) -> Vec<Analysis> {
         let isa = Isa::current();
         let pieces: Vec<&SentencePieces> = sentences.iter().map(|s| s.0).collect();
         let hidden = self.encode(isa, &pieces);
