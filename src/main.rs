@@ -1,22 +1,44 @@
-//! The `whosaid` command line: parses arguments, then calls the library.
+//! The `whosaid` command line: parses arguments into one struct per subcommand, calls the
+//! library, and turns the outcome into an exit code.
 
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use whosaid::document::ClaimKind;
+use whosaid::document::{ClaimKind, Document};
+use whosaid::input::Article;
 use whosaid::model::{ModelConfig, Precision};
+use whosaid::output::target::Output;
 use whosaid::output::Format;
-use whosaid::pipeline::{Pipeline, RuleOptions, RunOptions};
+use whosaid::pipeline::{Pipeline, RunOptions, RunStats};
+use whosaid::stage::RuleOptions;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    every article (or label) went through
+  1    some article could not be read or processed (each named on stderr; the others are
+       written), or `check` found a failed label
+  2    usage or set-up error (bad option, model not set up, output not writable): nothing run
+  130  interrupted (SIGINT); 143 terminated (SIGTERM): `-o FILE` is left as it was";
 
 #[derive(Parser)]
 #[command(
     name = "whosaid",
     version,
-    about = "Who said what and who did what in news articles, as one CSV"
+    about = "Who said what and who did what in news articles, as one CSV",
+    after_help = EXIT_CODES
 )]
 struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options of every subcommand.
+#[derive(Args)]
+struct GlobalArgs {
     /// Model weights (.safetensors; its .json beside it).
     #[arg(long, global = true, env = "WHOSAID_MODEL")]
     model: Option<PathBuf>,
@@ -26,8 +48,6 @@ struct Cli {
     /// int8 linear layers. The three libtorch ones may give other rows on other CPUs.
     #[arg(long, global = true, value_enum, default_value = "int8")]
     precision: PrecisionArg,
-    #[command(subcommand)]
-    command: Command,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -36,6 +56,69 @@ enum PrecisionArg {
     F32,
     Bf16,
     Fbgemm,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Process articles (files and folders) into one CSV of claims and actions.
+    #[command(after_help = EXIT_CODES)]
+    Run(RunArgs),
+    /// HTML pages of the claims: one article to `-o page.html`, or a folder of pages (paths
+    /// mirrored) and `index.html` with `-o DIR`.
+    #[command(after_help = EXIT_CODES)]
+    Show(ShowArgs),
+    /// Print sentences: start<TAB>end<TAB>text (Unicode scalar offsets).
+    Sentences(FileArgs),
+    /// Print tokens: start<TAB>end<TAB>text.
+    Tokens(FileArgs),
+    /// Print named entities: start<TAB>end<TAB>type<TAB>text.
+    Entities(FileArgs),
+    /// Print the dependency parse as CoNLL-U.
+    Parse(ParseArgs),
+    /// Check labelled sentences (CSV files or folders of them) against the pipeline.
+    Check(CheckArgs),
+    /// Evaluate on the dev splits of ../shared/data.
+    Eval(EvalArgs),
+    /// Throughput (words/s) and peak memory of the whole pipeline on a folder.
+    Bench(BenchArgs),
+    /// Train the model heads (and fine-tune the encoder) from ../shared/data.
+    Train(whosaid::train::TrainConfig),
+    /// Train a NER head on the frozen encoder of a jointly trained model (second phase).
+    TrainNer(whosaid::train::ner::NerTrainConfig),
+    /// Measure the int8 calibration (input ranges of the encoder's linear layers) of the model
+    /// on training text and write it into the model's JSON (`train` does this at its end).
+    Calibrate(DataArgs),
+}
+
+/// Which articles, and how many at once: shared by the commands that process folders.
+#[derive(Args)]
+struct InputArgs {
+    /// Files and folders (walked recursively).
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// File extensions taken from folders, comma-separated.
+    #[arg(long, default_value = "txt", value_delimiter = ',')]
+    ext: Vec<String>,
+    /// Worker threads (default: all cores). Output never depends on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Largest article read, in MB.
+    #[arg(long, default_value_t = 10.0)]
+    max_mb: f64,
+}
+
+/// What the rule stages emit and which rows are written.
+#[derive(Args)]
+struct RuleArgs {
+    /// Which kinds of rows to write, comma-separated.
+    #[arg(long, value_enum, default_value = "all", value_delimiter = ',')]
+    kinds: Vec<Kinds>,
+    /// Also emit agentless passives (`sanctions have been imposed`) with an empty who.
+    #[arg(long)]
+    include_agentless: bool,
+    /// Also emit actions inside quoted or reported content.
+    #[arg(long)]
+    actions_in_quotes: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
@@ -48,138 +131,75 @@ enum Kinds {
     Mixed,
 }
 
-#[derive(Subcommand)]
-enum Command {
-    /// Process articles (files and folders) into one CSV of claims and actions.
-    Run {
-        #[arg(required = true)]
-        inputs: Vec<PathBuf>,
-        /// Output file; `-` or absent for stdout.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "csv")]
-        format: Format,
-        /// File extensions taken from folders, comma-separated.
-        #[arg(long, default_value = "txt", value_delimiter = ',')]
-        ext: Vec<String>,
-        /// Worker threads (default: all cores).
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Which kinds of rows to write, comma-separated.
-        #[arg(long, value_enum, default_value = "all", value_delimiter = ',')]
-        kinds: Vec<Kinds>,
-        /// Also emit agentless passives (`sanctions have been imposed`) with an empty who.
-        #[arg(long)]
-        include_agentless: bool,
-        /// Also emit actions inside quoted or reported content.
-        #[arg(long)]
-        actions_in_quotes: bool,
-        /// Largest article read, in MB.
-        #[arg(long, default_value_t = 10.0)]
-        max_mb: f64,
-        /// No progress bar.
-        #[arg(short, long)]
-        quiet: bool,
-    },
-    /// Print sentences: start<TAB>end<TAB>text (Unicode scalar offsets).
-    Sentences { file: PathBuf },
-    /// Print tokens: start<TAB>end<TAB>text.
-    Tokens { file: PathBuf },
-    /// Print named entities: start<TAB>end<TAB>type<TAB>text.
-    Entities { file: PathBuf },
-    /// Print the dependency parse as CoNLL-U.
-    Parse {
-        file: PathBuf,
-        /// One sentence per line, tokens separated by single spaces.
-        #[arg(long)]
-        pretokenized: bool,
-    },
-    /// Check labelled sentences (CSV files or folders of them) against the pipeline.
-    Check {
-        #[arg(required = true)]
-        labels: Vec<PathBuf>,
-        /// Pass when overall F1 reaches this, instead of requiring every label to hold.
-        #[arg(long)]
-        min_f1: Option<f64>,
-        /// Print only the summary.
-        #[arg(short, long)]
-        quiet: bool,
-    },
-    /// Evaluate on the dev splits of ../shared/data.
-    Eval {
-        #[arg(value_enum)]
-        what: EvalWhat,
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
-    },
-    /// Throughput (words/s) and peak memory of the whole pipeline on a folder.
-    Bench {
-        inputs: Vec<PathBuf>,
-        #[arg(long)]
-        threads: Option<usize>,
-        /// Process the inputs this many times.
-        #[arg(long, default_value_t = 1)]
-        repeat: usize,
-    },
-    /// Train the model heads (and fine-tune the encoder) from ../shared/data.
-    Train {
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
-        #[arg(long, default_value = "models/whosaid.safetensors")]
-        out: PathBuf,
-        #[arg(long, default_value_t = 6)]
-        epochs: usize,
-        #[arg(long, default_value_t = 32)]
-        batch_size: usize,
-        #[arg(long, default_value_t = 1e-4)]
-        encoder_lr: f64,
-        #[arg(long, default_value_t = 2e-3)]
-        head_lr: f64,
-        #[arg(long, default_value_t = 0.05)]
-        warmup: f64,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        /// Train on at most this many sentences (0 = all).
-        #[arg(long, default_value_t = 0)]
-        limit: usize,
-        #[arg(long, default_value_t = 2)]
-        threads: i32,
-        /// Weight of the NER loss (the syntax losses weigh 1 each).
-        #[arg(long, default_value_t = 1.0)]
-        ner_weight: f64,
-        /// Train the character-aware NER head (see train-ner) jointly with the encoder.
-        #[arg(long)]
-        ner_head: bool,
-    },
-    /// Train a NER head on the frozen encoder of a jointly trained model (second phase).
-    TrainNer {
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
-        #[arg(long, default_value = "models/whosaid.safetensors")]
-        out: PathBuf,
-        #[arg(long, default_value_t = 12)]
-        epochs: usize,
-        #[arg(long, default_value_t = 32)]
-        batch_size: usize,
-        #[arg(long, default_value_t = 1e-3)]
-        lr: f64,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-        #[arg(long, default_value_t = 2)]
-        threads: i32,
-        #[arg(long, default_value_t = 256)]
-        hidden: i64,
-        #[arg(long, default_value_t = 2)]
-        layers: i64,
-        #[arg(long, default_value_t = 0.3)]
-        dropout: f64,
-    },
-    /// Measure the int8 calibration (input ranges of the encoder's linear layers) of the model
-    /// on training text and write it into the model's JSON (`train` does this at its end).
-    Calibrate {
-        #[arg(long, default_value = "../shared/data")]
-        data: PathBuf,
-    },
+#[derive(Args)]
+struct RunArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Output file; `-` or absent for stdout. A regular file is written under a temporary
+    /// name and renamed at the end; a device or FIFO is written in place.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "csv")]
+    format: Format,
+    /// No progress bar and no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// A file ending in .html (one page, for one article) or a folder (a page per article
+    /// and index.html).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// No summary line.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct FileArgs {
+    file: PathBuf,
+}
+
+#[derive(Args)]
+struct ParseArgs {
+    file: PathBuf,
+    /// One sentence per line, tokens separated by single spaces.
+    #[arg(long)]
+    pretokenized: bool,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[arg(required = true)]
+    labels: Vec<PathBuf>,
+    /// Pass when overall F1 reaches this, instead of requiring every label to hold.
+    #[arg(long)]
+    min_f1: Option<f64>,
+    /// Print only the summary.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct DataArgs {
+    #[arg(long, default_value = "../shared/data")]
+    data: PathBuf,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    #[arg(value_enum)]
+    what: EvalWhat,
+    #[command(flatten)]
+    data: DataArgs,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -190,71 +210,19 @@ enum EvalWhat {
     Actions,
 }
 
-/// Where the repo's models and set-up dependencies are: `WHOSAID_HOME`, else the source tree.
-fn home() -> PathBuf {
-    std::env::var_os("WHOSAID_HOME")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
-}
-
-fn model_config(cli_model: &Option<PathBuf>, precision: PrecisionArg) -> ModelConfig {
-    let mut cfg = ModelConfig::default_paths(&home());
-    if let Some(m) = cli_model {
-        cfg.weights = Some(m.clone());
-    }
-    match precision {
-        PrecisionArg::Int8 => cfg.precision = Precision::Int8,
-        PrecisionArg::F32 => cfg.precision = Precision::F32,
-        PrecisionArg::Bf16 => cfg.precision = Precision::Bf16,
-        PrecisionArg::Fbgemm => cfg.precision = Precision::Fbgemm,
-    }
-    cfg
-}
-
-fn default_ner_head() -> whosaid::model::heads::NerHeadConfig {
-    whosaid::model::heads::NerHeadConfig {
-        char_dim: 32,
-        char_filters: 64,
-        hidden: 256,
-        layers: 2,
-        dropout: 0.3,
-    }
-}
-
-fn threads(n: Option<usize>) -> usize {
-    n.unwrap_or_else(|| {
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    })
-}
-
-fn read_text(path: &Path) -> Result<String> {
-    whosaid::input::read_article(path, u64::MAX).with_context(|| format!("{}", path.display()))
-}
-
-fn kinds(k: &[Kinds]) -> Vec<ClaimKind> {
-    use ClaimKind::*;
-    let mut out = Vec::new();
-    for k in k {
-        out.extend(match k {
-            Kinds::All => vec![],
-            Kinds::Quotes => vec![DirectQuote, IndirectQuote, MixedQuote],
-            Kinds::Actions => vec![Action],
-            Kinds::Direct => vec![DirectQuote],
-            Kinds::Indirect => vec![IndirectQuote],
-            Kinds::Mixed => vec![MixedQuote],
-        });
-    }
-    if k.contains(&Kinds::All) {
-        out.clear();
-    }
-    out
+#[derive(Args)]
+struct BenchArgs {
+    inputs: Vec<PathBuf>,
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Process the inputs this many times.
+    #[arg(long, default_value_t = 1)]
+    repeat: usize,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match real_main(cli) {
+    match dispatch(cli) {
         Ok(code) => code,
         Err(e) => {
             // A closed pipe (`| head`) is not an error worth a message.
@@ -270,304 +238,321 @@ fn main() -> ExitCode {
     }
 }
 
-fn real_main(cli: Cli) -> Result<ExitCode> {
-    let mcfg = model_config(&cli.model, cli.precision);
+fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let model = cli.global.model_config();
     // libtorch's own pool, capped so it never oversubscribes the cores (run sets it per --threads)
     tch::set_num_threads(threads(None) as i32);
     match cli.command {
-        Command::Run {
-            inputs,
-            output,
-            format,
-            ext,
-            threads: n,
-            kinds: k,
-            include_agentless,
-            actions_in_quotes,
-            max_mb,
-            quiet,
-        } => {
-            let n = threads(n);
-            tch::set_num_threads(n as i32);
-            let (articles, missing) = whosaid::input::discover(&inputs, &ext);
-            for (p, e) in &missing {
-                eprintln!("whosaid: {p}: {e}");
-            }
-            let pipeline = Pipeline::new(
-                mcfg,
-                RuleOptions {
-                    include_agentless,
-                    actions_in_quotes,
-                },
-            )
-            .context("loading the model (run scripts/setup.sh if it is not set up)")?;
-            let opts = RunOptions {
-                threads: n,
-                format,
-                progress: !quiet && std::io::stderr().is_terminal(),
-                max_bytes: (max_mb * 1e6) as u64,
-                kinds: kinds(&k),
-            };
-            let stats = match output.as_deref() {
-                None => run_to(&pipeline, &articles, std::io::stdout().lock(), &opts)?,
-                Some(p) if p == Path::new("-") => {
-                    run_to(&pipeline, &articles, std::io::stdout().lock(), &opts)?
-                }
-                Some(p) => {
-                    // Written beside the target and renamed at the end: never a half-written CSV.
-                    let dir = p
-                        .parent()
-                        .filter(|d| !d.as_os_str().is_empty())
-                        .unwrap_or(Path::new("."));
-                    let tmp = tempfile::NamedTempFile::new_in(dir)
-                        .with_context(|| format!("creating a file in {}", dir.display()))?;
-                    let (stats, w) = whosaid::pipeline::run(
-                        &pipeline,
-                        &articles,
-                        std::io::BufWriter::new(tmp),
-                        &opts,
-                    )?;
-                    let tmp = w.into_inner().map_err(|e| e.into_error())?;
-                    tmp.persist(p)
-                        .with_context(|| format!("writing {}", p.display()))?;
-                    stats
-                }
-            };
-            let failed = stats.failed + missing.len();
-            if !quiet {
-                eprintln!(
-                    "whosaid: {} articles, {} rows{}",
-                    stats.articles,
-                    stats.rows,
-                    if failed > 0 {
-                        format!(", {failed} failed")
-                    } else {
-                        String::new()
-                    }
-                );
-            }
-            Ok(if failed > 0 {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
-            })
+        Command::Run(args) => run(model, args),
+        Command::Show(args) => show(model, args),
+        Command::Sentences(a) => {
+            print_layer(&a.file, |d| d.sentences.iter().map(|s| s.span).collect())
         }
-        Command::Sentences { file } => {
-            let doc = Pipeline::text_only().process(read_text(&file)?)?;
-            let spans: Vec<_> = doc.sentences.iter().map(|s| s.span).collect();
-            print_spans(&doc, &spans)?;
+        Command::Tokens(a) => print_layer(&a.file, |d| d.tokens.iter().map(|t| t.span).collect()),
+        Command::Entities(a) => entities(model, &a.file),
+        Command::Parse(a) => parse(model, a),
+        Command::Check(a) => check(model, a),
+        Command::Eval(a) => eval(model, a),
+        Command::Bench(a) => bench(model, a),
+        Command::Train(mut cfg) => {
+            cfg.encoder_dir = model.encoder_dir;
+            whosaid::train::train(&cfg)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Tokens { file } => {
-            let doc = Pipeline::text_only().process(read_text(&file)?)?;
-            let spans: Vec<_> = doc.tokens.iter().map(|t| t.span).collect();
-            print_spans(&doc, &spans)?;
+        Command::TrainNer(mut cfg) => {
+            cfg.model = model.weights.context("no model weights given")?;
+            cfg.encoder_dir = model.encoder_dir;
+            whosaid::train::ner::train_ner(&cfg)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Entities { file } => {
-            let text = read_text(&file)?;
-            let doc = Pipeline::new(mcfg, RuleOptions::default())?.process(text)?;
-            let idx = whosaid::span::CharIndex::new(&doc.text);
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            for e in &doc.entities {
-                let (a, b) = idx.span(e.span);
-                writeln!(
-                    out,
-                    "{a}\t{b}\t{}\t{}",
-                    e.ty.as_str(),
-                    flat(doc.slice(e.span))
-                )?;
-            }
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Parse { file, pretokenized } => {
-            let text = read_text(&file)?;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            whosaid::eval::parse_output::write_conllu(&mcfg, &text, pretokenized, &mut out)?;
-            out.flush()?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Check {
-            labels,
-            min_f1,
-            quiet,
-        } => {
-            let files = whosaid::check::label_files(&labels);
-            if files.is_empty() {
-                bail!("no label files found in {:?}", labels);
-            }
-            let mut cases = Vec::new();
-            for f in &files {
-                cases.extend(whosaid::check::read_labels(f)?);
-            }
-            let pipeline = Pipeline::new(mcfg, RuleOptions::default())?;
-            let report = whosaid::check::check(&pipeline, &cases);
-            if !quiet {
-                for d in &report.diffs {
-                    println!("{d}");
-                }
-            }
-            print!("{}", report.summary());
-            let ok = match min_f1 {
-                Some(x) => report.total().f1() >= x,
-                None => report.failed_cases == 0,
-            };
-            Ok(if ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            })
-        }
-        Command::Eval { what, data } => {
-            match what {
-                EvalWhat::Sentences => {
-                    println!(
-                        "GUM dev  sentence boundaries: {}",
-                        whosaid::eval::sentences::eval_gum_dev(&data)?
-                    );
-                    println!(
-                        "EWT dev  sentence boundaries: {}",
-                        whosaid::eval::sentences::eval_ewt_dev(&data)?
-                    );
-                }
-                EvalWhat::Model => {
-                    let model = whosaid::model::Model::load(mcfg, None)?;
-                    tch::set_num_threads(threads(None) as i32);
-                    let dev = whosaid::train::DevSets::load(&data)?;
-                    let (ewt, gum) = whosaid::train::dev_scores(&model, &dev)?;
-                    whosaid::train::print_scores("EWT dev", &ewt);
-                    whosaid::train::print_scores("GUM dev", &gum);
-                }
-                EvalWhat::Quotes => {
-                    let pipeline = Pipeline::new(mcfg, RuleOptions::default())?;
-                    let r = whosaid::eval::quotes::evaluate(&pipeline, &data)?;
-                    print!("{r}");
-                }
-                EvalWhat::Actions => {
-                    let model = whosaid::model::Model::load(mcfg, None)?;
-                    let r = whosaid::eval::actions::evaluate(&model, &data)?;
-                    print!("{r}");
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Bench {
-            inputs,
-            threads: n,
-            repeat,
-        } => {
-            let n = threads(n);
-            tch::set_num_threads(n as i32);
-            let (articles, _) = whosaid::input::discover(&inputs, &["txt".to_string()]);
-            let t0 = std::time::Instant::now();
-            let precision = mcfg.precision;
-            let pipeline = Pipeline::new(mcfg, RuleOptions::default())?;
-            let load = t0.elapsed().as_secs_f64();
-            let opts = RunOptions {
-                threads: n,
-                format: Format::Csv,
-                progress: false,
-                max_bytes: 50_000_000,
-                kinds: vec![],
-            };
-            let t1 = std::time::Instant::now();
-            // One run over the folder repeated, as one run over a folder that size would go.
-            let repeated: Vec<_> = (0..repeat.max(1)).flat_map(|_| articles.clone()).collect();
-            let (stats, _) = whosaid::pipeline::run(&pipeline, &repeated, std::io::sink(), &opts)?;
-            let (words, rows, arts) = (stats.words, stats.rows, stats.articles);
-            let secs = t1.elapsed().as_secs_f64();
-            println!("articles        {arts}");
-            println!("words           {words}");
-            println!("rows            {rows}");
-            println!("threads         {n}");
-            println!("precision       {precision:?}");
-            println!("model load      {load:.2} s");
-            println!("processing      {secs:.2} s");
-            println!("words/second    {:.0}", words as f64 / secs);
-            println!("peak RSS        {:.0} MiB", peak_rss_mib());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Train {
-            data,
-            out,
-            epochs,
-            batch_size,
-            encoder_lr,
-            head_lr,
-            warmup,
-            seed,
-            limit,
-            threads,
-            ner_weight,
-            ner_head,
-        } => {
-            whosaid::train::train(&whosaid::train::TrainConfig {
-                ner_weight,
-                ner_head: ner_head.then(default_ner_head),
-                data,
-                encoder_dir: mcfg.encoder_dir,
-                out,
-                epochs,
-                batch_size,
-                encoder_lr,
-                head_lr,
-                warmup,
-                seed,
-                limit,
-                threads,
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::TrainNer {
-            data,
-            out,
-            epochs,
-            batch_size,
-            lr,
-            seed,
-            threads,
-            hidden,
-            layers,
-            dropout,
-        } => {
-            whosaid::train::ner::train_ner(&whosaid::train::ner::NerTrainConfig {
-                data,
-                model: mcfg.weights.context("no model weights given")?,
-                out,
-                encoder_dir: mcfg.encoder_dir,
-                epochs,
-                batch_size,
-                lr,
-                seed,
-                threads,
-                head: whosaid::model::heads::NerHeadConfig {
-                    hidden,
-                    layers,
-                    dropout,
-                    ..default_ner_head()
-                },
-            })?;
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Calibrate { data } => {
-            let weights = mcfg.weights.context("no model weights given")?;
-            whosaid::train::calibrate(&data, &mcfg.encoder_dir, &weights)?;
+        Command::Calibrate(a) => {
+            let weights = model.weights.context("no model weights given")?;
+            whosaid::train::calibrate(&a.data, &model.encoder_dir, &weights)?;
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
-/// `start<TAB>end<TAB>text` per span, offsets in Unicode scalar values.
-fn print_spans(doc: &whosaid::document::Document, spans: &[whosaid::span::Span]) -> Result<()> {
+impl GlobalArgs {
+    fn model_config(&self) -> ModelConfig {
+        let mut cfg = ModelConfig::default_paths(&home());
+        if let Some(m) = &self.model {
+            cfg.weights = Some(m.clone());
+        }
+        match self.precision {
+            PrecisionArg::Int8 => cfg.precision = Precision::Int8,
+            PrecisionArg::F32 => cfg.precision = Precision::F32,
+            PrecisionArg::Bf16 => cfg.precision = Precision::Bf16,
+            PrecisionArg::Fbgemm => cfg.precision = Precision::Fbgemm,
+        }
+        cfg
+    }
+}
+
+impl RuleArgs {
+    fn options(&self) -> RuleOptions {
+        RuleOptions {
+            include_agentless: self.include_agentless,
+            actions_in_quotes: self.actions_in_quotes,
+        }
+    }
+
+    /// The kinds written; empty for all.
+    fn kinds(&self) -> Vec<ClaimKind> {
+        use ClaimKind::*;
+        if self.kinds.contains(&Kinds::All) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for k in &self.kinds {
+            out.extend(match k {
+                Kinds::All => vec![],
+                Kinds::Quotes => vec![DirectQuote, IndirectQuote, MixedQuote],
+                Kinds::Actions => vec![Action],
+                Kinds::Direct => vec![DirectQuote],
+                Kinds::Indirect => vec![IndirectQuote],
+                Kinds::Mixed => vec![MixedQuote],
+            });
+        }
+        out
+    }
+}
+
+/// Where the repo's models and set-up dependencies are: `WHOSAID_HOME`, else the source tree.
+fn home() -> PathBuf {
+    std::env::var_os("WHOSAID_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+fn threads(n: Option<usize>) -> usize {
+    n.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
+}
+
+fn load_pipeline(model: ModelConfig, rules: RuleOptions) -> Result<Pipeline> {
+    Pipeline::new(model, rules)
+        .context("loading the model (run scripts/setup.sh if it is not set up)")
+}
+
+/// The articles under `inputs`; inputs that are not there are named on stderr and counted.
+fn discover(input: &InputArgs) -> (Vec<Article>, usize) {
+    let (articles, missing) = whosaid::input::discover(&input.inputs, &input.ext);
+    for (p, e) in &missing {
+        eprintln!("whosaid: {p}: {e}");
+    }
+    (articles, missing.len())
+}
+
+fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
+    let n = threads(args.input.threads);
+    tch::set_num_threads(n as i32);
+    let (articles, missing) = discover(&args.input);
+    let pipeline = load_pipeline(model, args.rules.options())?;
+    let opts = RunOptions {
+        threads: n,
+        format: args.format,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+        max_bytes: (args.input.max_mb * 1e6) as u64,
+        kinds: args.rules.kinds(),
+    };
+    let out = Output::create(args.output.as_deref())?;
+    let (stats, out) = whosaid::pipeline::run(&pipeline, &articles, out, &opts)?;
+    out.finish()?;
+    let failed = stats.failed + missing;
+    if !args.quiet {
+        eprintln!(
+            "whosaid: {} articles, {} rows{}",
+            stats.articles,
+            stats.rows,
+            if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(exit_code(failed == 0))
+}
+
+fn show(model: ModelConfig, args: ShowArgs) -> Result<ExitCode> {
+    let n = threads(args.input.threads);
+    tch::set_num_threads(n as i32);
+    let (articles, unread) = whosaid::input::discover(&args.input.inputs, &args.input.ext);
+    for (p, e) in &unread {
+        eprintln!("whosaid: {p}: {e}");
+    }
+    let unread: Vec<(String, String)> = unread
+        .into_iter()
+        .map(|(p, e)| (p, e.to_string()))
+        .collect();
+    let pipeline = load_pipeline(model, args.rules.options())?;
+    let opts = whosaid::show::ShowOptions {
+        threads: n,
+        max_bytes: (args.input.max_mb * 1e6) as u64,
+        kinds: args.rules.kinds(),
+    };
+    let target = whosaid::show::Target::for_path(&args.output);
+    let stats = whosaid::show::show(&pipeline, &articles, &unread, &target, &opts)?;
+    let failed = stats.failed + unread.len();
+    if !args.quiet {
+        eprintln!(
+            "whosaid: {} articles, {} claims, {} pages in {}{}",
+            stats.articles,
+            stats.rows,
+            stats.pages,
+            args.output.display(),
+            if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(exit_code(failed == 0))
+}
+
+fn exit_code(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    whosaid::input::read_article(path, u64::MAX).with_context(|| format!("{}", path.display()))
+}
+
+/// `start<TAB>end<TAB>text` per span of a text-stage layer, offsets in Unicode scalar values.
+fn print_layer(
+    file: &Path,
+    layer: impl Fn(&Document) -> Vec<whosaid::span::Span>,
+) -> Result<ExitCode> {
+    let doc = Pipeline::text_only().process(read_text(file)?)?;
     let idx = whosaid::span::CharIndex::new(&doc.text);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    for &s in spans {
+    for s in layer(&doc) {
         let (a, b) = idx.span(s);
         writeln!(out, "{a}\t{b}\t{}", flat(doc.slice(s)))?;
     }
     out.flush()?;
-    Ok(())
+    Ok(ExitCode::SUCCESS)
+}
+
+fn entities(model: ModelConfig, file: &Path) -> Result<ExitCode> {
+    let text = read_text(file)?;
+    let doc = load_pipeline(model, RuleOptions::default())?.process(text)?;
+    let idx = whosaid::span::CharIndex::new(&doc.text);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for e in &doc.entities {
+        let (a, b) = idx.span(e.span);
+        let text = flat(doc.slice(e.span));
+        writeln!(out, "{a}\t{b}\t{}\t{text}", e.ty.as_str())?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse(model: ModelConfig, args: ParseArgs) -> Result<ExitCode> {
+    let text = read_text(&args.file)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    whosaid::eval::parse_output::write_conllu(&model, &text, args.pretokenized, &mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(model: ModelConfig, args: CheckArgs) -> Result<ExitCode> {
+    let files = whosaid::check::label_files(&args.labels);
+    if files.is_empty() {
+        bail!("no label files found in {:?}", args.labels);
+    }
+    let mut cases = Vec::new();
+    for f in &files {
+        cases.extend(whosaid::check::read_labels(f)?);
+    }
+    let pipeline = load_pipeline(model, RuleOptions::default())?;
+    let report = whosaid::check::check(&pipeline, &cases);
+    if !args.quiet {
+        for d in &report.diffs {
+            println!("{d}");
+        }
+    }
+    print!("{}", report.summary());
+    Ok(exit_code(match args.min_f1 {
+        Some(x) => report.total().f1() >= x,
+        None => report.failed_cases == 0,
+    }))
+}
+
+fn eval(model: ModelConfig, args: EvalArgs) -> Result<ExitCode> {
+    let data = &args.data.data;
+    match args.what {
+        EvalWhat::Sentences => {
+            let gum = whosaid::eval::sentences::eval_gum_dev(data)?;
+            println!("GUM dev  sentence boundaries: {gum}");
+            let ewt = whosaid::eval::sentences::eval_ewt_dev(data)?;
+            println!("EWT dev  sentence boundaries: {ewt}");
+        }
+        EvalWhat::Model => {
+            let model = whosaid::model::Model::load(model, None)?;
+            let dev = whosaid::train::DevSets::load(data)?;
+            let (ewt, gum) = whosaid::train::dev_scores(&model, &dev)?;
+            whosaid::train::print_scores("EWT dev", &ewt);
+            whosaid::train::print_scores("GUM dev", &gum);
+        }
+        EvalWhat::Quotes => {
+            let pipeline = load_pipeline(model, RuleOptions::default())?;
+            print!("{}", whosaid::eval::quotes::evaluate(&pipeline, data)?);
+        }
+        EvalWhat::Actions => {
+            let model = whosaid::model::Model::load(model, None)?;
+            print!("{}", whosaid::eval::actions::evaluate(&model, data)?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench(model: ModelConfig, args: BenchArgs) -> Result<ExitCode> {
+    let n = threads(args.threads);
+    tch::set_num_threads(n as i32);
+    let (articles, _) = whosaid::input::discover(&args.inputs, &["txt".to_string()]);
+    let t0 = std::time::Instant::now();
+    let precision = model.precision;
+    let pipeline = load_pipeline(model, RuleOptions::default())?;
+    let load = t0.elapsed().as_secs_f64();
+    let opts = RunOptions {
+        threads: n,
+        format: Format::Csv,
+        progress: false,
+        max_bytes: 50_000_000,
+        kinds: vec![],
+    };
+    let t1 = std::time::Instant::now();
+    // One run over the folder repeated, as one run over a folder that size would go.
+    let repeated: Vec<_> = (0..args.repeat.max(1))
+        .flat_map(|_| articles.clone())
+        .collect();
+    let (stats, _) = whosaid::pipeline::run(&pipeline, &repeated, std::io::sink(), &opts)?;
+    let secs = t1.elapsed().as_secs_f64();
+    print_bench(&stats, n, precision, load, secs);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_bench(stats: &RunStats, threads: usize, precision: Precision, load: f64, secs: f64) {
+    println!("articles        {}", stats.articles);
+    println!("words           {}", stats.words);
+    println!("rows            {}", stats.rows);
+    println!("threads         {threads}");
+    println!("precision       {precision:?}");
+    println!("model load      {load:.2} s");
+    println!("processing      {secs:.2} s");
+    println!("words/second    {:.0}", stats.words as f64 / secs);
+    println!("articles/second {:.1}", stats.articles as f64 / secs);
+    println!("peak RSS        {:.0} MiB", peak_rss_mib());
 }
 
 /// Tabs and newlines inside a text printed as spaces, for one-line-per-item output.
@@ -587,15 +572,4 @@ fn peak_rss_mib() -> f64 {
         })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
-}
-
-fn run_to<W: Write>(
-    pipeline: &Pipeline,
-    articles: &[whosaid::input::Article],
-    out: W,
-    opts: &RunOptions,
-) -> Result<whosaid::pipeline::RunStats> {
-    let (stats, mut w) = whosaid::pipeline::run(pipeline, articles, out, opts)?;
-    w.flush()?;
-    Ok(stats)
 }

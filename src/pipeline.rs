@@ -6,38 +6,25 @@ use crate::document::{ClaimKind, Document};
 use crate::input::{read_article, Article};
 use crate::model::{ModelConfig, ModelError};
 use crate::output::{rows, Format, Row, RowWriter};
+use crate::stage::{guarded, FaultInjection, Layer, RuleOptions, Stage, StageError};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// A step of the pipeline: reads what earlier stages put in the document and adds its part.
-pub trait Stage: Send + Sync {
-    fn name(&self) -> &'static str;
-    fn process(&self, doc: &mut Document) -> Result<(), StageError>;
-
-    /// Processes several documents, by default each on its own in parallel. The model stage
-    /// overrides it to batch sentences across documents (fuller, evenly sized encoder batches).
-    fn process_many(&self, docs: &mut [&mut Document]) -> Vec<Result<(), StageError>> {
-        use rayon::prelude::*;
-        docs.par_iter_mut().map(|d| self.process(d)).collect()
-    }
-}
-
-/// A stage failed on one document.
+/// A pipeline whose stages are out of order: each stage listed with the layers it requires
+/// that no earlier stage provides.
 #[derive(Debug, thiserror::Error)]
-pub enum StageError {
-    #[error("model: {0}")]
-    Model(#[from] ModelError),
-    #[error("{0}")]
-    Other(String),
+#[error("stages out of order: {}", .gaps.iter().map(|(s, l)| format!("{s} needs {}", l.iter().map(|l| l.as_str()).collect::<Vec<_>>().join(", "))).collect::<Vec<_>>().join("; "))]
+pub struct OrderError {
+    pub gaps: Vec<(&'static str, Vec<Layer>)>,
 }
 
-/// Options that change what the rule stages emit.
-#[derive(Clone, Debug, Default)]
-pub struct RuleOptions {
-    /// Emit agentless passives as actions with an empty `who`.
-    pub include_agentless: bool,
-    /// Emit actions found inside quoted or reported content.
-    pub actions_in_quotes: bool,
+/// Why a pipeline could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Model(#[from] ModelError),
+    #[error(transparent)]
+    Order(#[from] OrderError),
 }
 
 /// All stages, built once and shared by the worker threads.
@@ -47,28 +34,50 @@ pub struct Pipeline {
 
 impl Pipeline {
     /// The full pipeline: text stages, the model, then the claim stages.
-    pub fn new(model: ModelConfig, rules: RuleOptions) -> Result<Pipeline, ModelError> {
+    pub fn new(model: ModelConfig, rules: RuleOptions) -> Result<Pipeline, PipelineError> {
         let tagger = crate::model::Tagger::new(model)?;
-        Ok(Pipeline {
-            stages: vec![
-                Box::new(crate::segment::Segmenter),
-                Box::new(crate::tokenize::WordTokenizer),
-                Box::new(tagger),
-                Box::new(crate::attribution::QuoteFinder::new(rules.clone())),
-                Box::new(crate::actions::ActionFinder::new(rules)),
-                Box::new(crate::resolve::Resolver),
-            ],
-        })
+        Ok(Pipeline::from_stages(vec![
+            Box::new(crate::segment::Segmenter),
+            Box::new(crate::tokenize::WordTokenizer),
+            Box::new(tagger),
+            Box::new(crate::attribution::QuoteFinder::new(rules.clone())),
+            Box::new(crate::actions::ActionFinder::new(rules)),
+            Box::new(crate::resolve::Resolver),
+        ])?)
     }
 
     /// Only the text stages (sentences and tokens), no model.
     pub fn text_only() -> Pipeline {
-        Pipeline {
-            stages: vec![
-                Box::new(crate::segment::Segmenter),
-                Box::new(crate::tokenize::WordTokenizer),
-            ],
+        Pipeline::from_stages(vec![
+            Box::new(crate::segment::Segmenter),
+            Box::new(crate::tokenize::WordTokenizer),
+        ])
+        .expect("the text stages are in order")
+    }
+
+    /// Stages in the order given, checked once: every layer a stage requires must be provided
+    /// by an earlier one. All gaps are reported together.
+    pub fn from_stages(stages: Vec<Box<dyn Stage>>) -> Result<Pipeline, OrderError> {
+        let mut have = vec![Layer::Text];
+        let mut gaps = Vec::new();
+        for s in &stages {
+            let missing: Vec<Layer> = s
+                .requires()
+                .iter()
+                .filter(|l| !have.contains(l))
+                .copied()
+                .collect();
+            if !missing.is_empty() {
+                gaps.push((s.name(), missing));
+            }
+            have.extend_from_slice(s.provides());
         }
+        if !gaps.is_empty() {
+            return Err(OrderError { gaps });
+        }
+        Ok(Pipeline {
+            stages: stages.into_iter().map(FaultInjection::wrap).collect(),
+        })
     }
 
     /// Runs every stage on one text.
@@ -79,20 +88,38 @@ impl Pipeline {
     }
 
     /// Runs every stage on several texts, stage by stage, so that each stage sees them all at
-    /// once (in parallel, or batched by the model). A document that fails leaves the others.
+    /// once (in parallel, or batched by the model). A document that fails, by an error or a
+    /// panic, leaves the others: when a stage's call over all of them panics, it is re-run one
+    /// document at a time from a copy taken before the call, so only the culprit is lost.
     pub fn process_many(&self, texts: Vec<String>) -> Vec<Result<Document, StageError>> {
         let mut docs: Vec<Result<Document, StageError>> =
             texts.into_iter().map(|t| Ok(Document::new(t))).collect();
         for stage in &self.stages {
-            let mut live: Vec<&mut Document> = docs.iter_mut().flatten().collect();
-            let results = stage.process_many(&mut live);
-            let failed: Vec<Option<StageError>> = results.into_iter().map(Result::err).collect();
-            let mut failed = failed.into_iter();
-            for d in docs.iter_mut() {
-                if d.is_ok() {
-                    if let Some(e) = failed.next().flatten() {
-                        *d = Err(StageError::Other(format!("{} stage: {e}", stage.name())));
-                    }
+            let before: Vec<Document> = docs.iter().flatten().cloned().collect();
+            let results = {
+                let mut live: Vec<&mut Document> = docs.iter_mut().flatten().collect();
+                guarded(stage.name(), || stage.process_many(&mut live))
+            };
+            let results = match results {
+                Ok(r) => r,
+                Err(_) => {
+                    let mut before = before.into_iter();
+                    docs.iter_mut()
+                        .filter(|d| d.is_ok())
+                        .map(|d| {
+                            let mut copy = before.next().expect("one copy per live document");
+                            let r =
+                                guarded(stage.name(), || stage.process(&mut copy)).and_then(|r| r);
+                            *d = Ok(copy);
+                            r
+                        })
+                        .collect()
+                }
+            };
+            let mut results = results.into_iter();
+            for d in docs.iter_mut().filter(|d| d.is_ok()) {
+                if let Some(Err(e)) = results.next() {
+                    *d = Err(e);
                 }
             }
         }
@@ -108,7 +135,7 @@ impl Pipeline {
 /// fixed (not derived from the thread count) because the model batches sentences across the
 /// articles of a window: the same windows give the same batches, so output never depends on
 /// the thread count.
-const WINDOW: usize = 32;
+pub const WINDOW: usize = 32;
 
 /// How `run` writes and reports.
 #[derive(Clone, Debug)]
@@ -216,4 +243,33 @@ pub fn run<W: Write>(
     }
     stats.words = words.into_inner();
     Ok((stats, writer.finish()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stages_out_of_order_are_refused_with_every_gap() {
+        let err = Pipeline::from_stages(vec![
+            Box::new(crate::tokenize::WordTokenizer),
+            Box::new(crate::segment::Segmenter),
+            Box::new(crate::resolve::Resolver),
+        ])
+        .err()
+        .expect("out of order");
+        assert_eq!(err.gaps.len(), 2, "{err}");
+        assert_eq!(err.gaps[0], ("tokenize", vec![Layer::Sentences]));
+        assert_eq!(err.gaps[1].0, "resolve");
+        let text = err.to_string();
+        assert!(text.contains("tokenize needs sentences"), "{text}");
+    }
+
+    #[test]
+    fn the_text_stages_are_in_order() {
+        let doc = Pipeline::text_only()
+            .process("One. Two words here.".into())
+            .unwrap();
+        assert_eq!(doc.sentences.len(), 2);
+    }
 }

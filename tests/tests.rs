@@ -130,6 +130,202 @@ fn bad_inputs_are_reported_and_the_rest_goes_through() {
     assert!(stdout(&o).contains("a_good.txt"));
 }
 
+/// A folder of the corpus articles plus `extra` files, for runs where one article misbehaves.
+fn corpus_copy_with(extra: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(repo().join("corpus")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    for (name, text) in extra {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// Regression: this sentence panicked in the lemmatizer (a byte slice inside `₂`) and the
+/// panic took the whole run down, writing no CSV at all.
+#[test]
+fn co2ed_no_longer_panics_the_lemmatizer() {
+    let dir = corpus_copy_with(&[("co2.txt", "The plant CO₂ed the valley, officials said.\n")]);
+    let o = run(whosaid().args(["run", "--quiet"]).arg(dir.path()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("co2.txt,0,indirect_quote"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// One article that makes a stage panic costs that article only: named on stderr with the
+/// stage, every other article's rows written in their place, exit 1, whatever the threads.
+/// The fault is injected (`WHOSAID_TEST_FAULT`) into the batched model stage, whose whole
+/// window fails and is re-run article by article, and into a per-article rule stage.
+#[test]
+fn one_failing_article_costs_only_itself() {
+    let marker = "POISON-7f3a";
+    let good = corpus_copy_with(&[]);
+    let clean = run(whosaid().args(["run", "--quiet"]).arg(good.path()));
+    assert!(clean.status.success(), "{}", stderr(&clean));
+    let bad = corpus_copy_with(&[(
+        "d_poison.txt",
+        &format!("Officials said the {marker} plan was over.\n"),
+    )]);
+    for stage in ["model", "attribution"] {
+        for threads in ["1", "2"] {
+            let o = run(whosaid()
+                .args(["run", "--quiet", "--threads", threads])
+                .arg(bad.path())
+                .env("WHOSAID_TEST_FAULT", format!("{stage}:{marker}")));
+            assert_eq!(
+                o.status.code(),
+                Some(1),
+                "{stage}/{threads}: {}",
+                stderr(&o)
+            );
+            let err = stderr(&o);
+            let lines: Vec<&str> = err.lines().collect();
+            assert_eq!(lines.len(), 1, "one line for the one failure: {err}");
+            assert!(
+                lines[0].contains("d_poison.txt")
+                    && lines[0].contains(&format!("{stage} stage panicked"))
+                    && lines[0].contains("injected fault"),
+                "{err}"
+            );
+            assert_eq!(
+                stdout(&o),
+                stdout(&clean),
+                "{stage}/{threads}: rows lost or changed"
+            );
+        }
+    }
+}
+
+/// `whosaid run -o FILE` killed mid-run (SIGTERM, SIGINT) exits 143 / 130, leaves FILE as it
+/// was and no temporary file beside it.
+#[test]
+fn a_signal_mid_run_leaves_the_output_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let text = std::fs::read_to_string(repo().join("corpus/ceasefire_talks.txt")).unwrap();
+    for i in 0..400 {
+        std::fs::write(input.join(format!("a{i:03}.txt")), &text).unwrap();
+    }
+    let outdir = dir.path().join("out");
+    std::fs::create_dir(&outdir).unwrap();
+    let out = outdir.join("claims.csv");
+    for (signal, code) in [(libc::SIGTERM, 143), (libc::SIGINT, 130)] {
+        std::fs::write(&out, "old contents\n").unwrap();
+        let mut child = whosaid()
+            .args(["run", "--quiet", "-o"])
+            .arg(&out)
+            .arg(&input)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Wait for the temporary file: the run is then writing.
+        let started = std::time::Instant::now();
+        while std::fs::read_dir(&outdir).unwrap().count() < 2 {
+            assert!(
+                started.elapsed().as_secs() < 120,
+                "no temporary file appeared"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "signal {signal}");
+        assert_eq!(std::fs::read_to_string(&out).unwrap(), "old contents\n");
+        let left: Vec<_> = std::fs::read_dir(&outdir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            left,
+            [std::ffi::OsString::from("claims.csv")],
+            "signal {signal}"
+        );
+    }
+}
+
+/// `-o` onto a FIFO or a device writes into it and leaves it what it was (renaming a
+/// temporary file over `/dev/null` once replaced a machine's null device with a file).
+#[test]
+fn output_onto_a_fifo_or_device_stays_a_fifo_or_device() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let article = repo().join("corpus/ceasefire_talks.txt");
+    let fifo = dir.path().join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let o = run(whosaid()
+        .args(["run", "--quiet", "-o"])
+        .arg(&fifo)
+        .arg(&article));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(reader.join().unwrap().starts_with(HEADER));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("SKIPPED character-device half of this test: mknod needs root");
+        return;
+    }
+    let null = dir.path().join("null");
+    let c = std::ffi::CString::new(null.to_str().unwrap()).unwrap();
+    let dev = libc::makedev(1, 3);
+    assert_eq!(
+        unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, dev) },
+        0
+    );
+    let o = run(whosaid()
+        .args(["run", "--quiet", "-o"])
+        .arg(&null)
+        .arg(&article));
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(std::fs::metadata(&null)
+        .unwrap()
+        .file_type()
+        .is_char_device());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
+}
+
+/// Without `--threads` the pool follows the cores the process may use; with more cores than
+/// articles, or one core only, the rows are the same.
+#[test]
+fn thread_count_never_changes_the_rows() {
+    let article = repo().join("corpus/ceasefire_talks.txt");
+    let default = run(whosaid().args(["run", "--quiet"]).arg(&article));
+    let many = run(whosaid()
+        .args(["run", "--quiet", "--threads", "16"])
+        .arg(&article));
+    let mut one_core = whosaid();
+    one_core.args(["run", "--quiet"]).arg(&article);
+    // SAFETY: sched_setaffinity on the child between fork and exec, no allocation.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        one_core.pre_exec(|| {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            libc::CPU_SET(0, &mut set);
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+            Ok(())
+        });
+    }
+    let one = run(&mut one_core);
+    for o in [&default, &many, &one] {
+        assert!(o.status.success(), "{}", stderr(o));
+    }
+    assert_eq!(default.stdout, many.stdout);
+    assert_eq!(default.stdout, one.stdout);
+}
+
 #[test]
 fn output_is_identical_with_one_and_two_threads() {
     let corpus = repo().join("corpus");
@@ -559,6 +755,420 @@ fn int8_results_do_not_depend_on_batch_mates() {
         (s + k, n + a.heads.len())
     });
     assert!(same * 10 >= all * 9, "{same}/{all} heads agree with f32");
+}
+
+// --- `whosaid show`: the pages, rendered by headless Chromium -------------------------------
+
+/// Headless Chromium (`scripts/browser.sh` installs Debian's), or `None` with the reason
+/// printed. Under CI=true a missing browser fails the test instead.
+fn chromium() -> Option<PathBuf> {
+    let p = std::env::var_os("WHOSAID_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if p.exists() {
+        return Some(p);
+    }
+    let why = format!(
+        "no browser at {} (scripts/browser.sh installs it)",
+        p.display()
+    );
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+    eprintln!("skipping: {why}");
+    None
+}
+
+/// Chromium on `url` with the given extra arguments, headless with a fresh profile and no
+/// network services; returns its stdout.
+fn chromium_on(chrome: &std::path::Path, url: &str, extra: &[String]) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
+    stdout(&o)
+}
+
+fn file_url(p: &std::path::Path) -> String {
+    format!("file://{}", p.canonicalize().unwrap().display())
+}
+
+/// The DOM after the page's scripts ran, as Chromium serializes it.
+fn dump_dom(chrome: &std::path::Path, url: &str) -> String {
+    chromium_on(chrome, url, &["--dump-dom".to_string()])
+}
+
+/// Text of serialized HTML with tags removed and the serializer's escapes undone.
+fn html_text(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + rest[i..].find('>').unwrap() + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// The value of attribute `name` in the start tag `tag`.
+fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let key = format!(" {name}=\"");
+    let s = tag.find(&key)? + key.len();
+    tag[s..].split('"').next()
+}
+
+/// A marked segment of an article page: `[start, end)`, its part ids, its class, its text.
+#[derive(Debug, PartialEq)]
+struct Mark {
+    start: usize,
+    end: usize,
+    parts: Vec<String>,
+    class: String,
+    text: String,
+}
+
+/// Every `<mark>` in a serialized DOM (the pages never nest elements inside a mark).
+fn marks(dom: &str) -> Vec<Mark> {
+    let mut out = Vec::new();
+    let mut rest = dom;
+    while let Some(i) = rest.find("<mark ") {
+        rest = &rest[i..];
+        let tag = &rest[..rest.find('>').unwrap()];
+        let close = rest.find("</mark>").unwrap();
+        out.push(Mark {
+            start: attr(tag, "data-start").unwrap().parse().unwrap(),
+            end: attr(tag, "data-end").unwrap().parse().unwrap(),
+            parts: attr(tag, "data-parts")
+                .unwrap()
+                .split(' ')
+                .map(String::from)
+                .collect(),
+            class: attr(tag, "class").unwrap_or_default().to_string(),
+            text: html_text(&rest[tag.len() + 1..close]),
+        });
+        rest = &rest[close..];
+    }
+    out
+}
+
+/// The inner HTML of the first element opened by `open` (no same-name element inside it).
+fn element<'d>(dom: &'d str, open: &str, close: &str) -> &'d str {
+    let s = dom.find(open).unwrap_or_else(|| panic!("no {open}"));
+    let body = &dom[s..];
+    let gt = body.find('>').unwrap() + 1;
+    &body[gt..body.find(close).unwrap()]
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\u{a0}', "&nbsp;")
+}
+
+#[test]
+fn show_page_in_chromium_holds_every_csv_row_at_its_offsets() {
+    let Some(chrome) = chromium() else {
+        return;
+    };
+    let article = repo().join("corpus/ceasefire_talks.txt");
+    let text = std::fs::read_to_string(&article).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    let o = run(whosaid().args(["run", "--quiet"]).arg(&article));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let recs = records(&stdout(&o));
+    let rows = &recs[1..];
+    assert!(rows.len() > 5, "expected claims, got {}", rows.len());
+
+    let out = repo().join("target/show");
+    std::fs::create_dir_all(&out).unwrap();
+    let page = out.join("seed.html");
+    let o = run(whosaid()
+        .args(["show", "--quiet", "-o"])
+        .arg(&page)
+        .arg(&article));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dom = dump_dom(&chrome, &file_url(&page));
+    assert!(
+        dom.contains(&format!("All {} claims shown", rows.len())),
+        "the page's script ran"
+    );
+
+    // The article element's text is the file's text, exactly.
+    assert_eq!(html_text(element(&dom, "<article", "</article>")), text);
+
+    let marks = marks(&dom);
+    for (i, r) in rows.iter().enumerate() {
+        for (part, field, s, e) in [("who", 3, 8, 9), ("verb", 6, 10, 11), ("what", 7, 12, 13)] {
+            let id = format!("c{i}-{part}");
+            let segs: Vec<&Mark> = marks.iter().filter(|m| m.parts.contains(&id)).collect();
+            if r[s].is_empty() {
+                assert!(segs.is_empty(), "{id} has no offsets but is marked");
+                continue;
+            }
+            let (s, e): (usize, usize) = (r[s].parse().unwrap(), r[e].parse().unwrap());
+            assert!(!segs.is_empty(), "{id} ({}) is not marked", r[field]);
+            assert_eq!(segs[0].start, s, "{id} starts at the CSV offset");
+            assert_eq!(segs[segs.len() - 1].end, e, "{id} ends at the CSV offset");
+            for w in segs.windows(2) {
+                assert_eq!(w[0].end, w[1].start, "{id}: segments are contiguous");
+            }
+            for m in &segs {
+                let at: String = chars[m.start..m.end].iter().collect();
+                assert_eq!(
+                    m.text, at,
+                    "{id}: a segment's text is the text at its offsets"
+                );
+            }
+            let joined: String = segs.iter().map(|m| m.text.as_str()).collect();
+            assert_eq!(joined, r[field], "{id}: marked text is the CSV field");
+        }
+        // The claims table lists the row: who, canonical entity, verb, what.
+        let tr = element(&dom, &format!("<tr data-c=\"{i}\""), "</tr>");
+        for field in [3, 4, 6, 7] {
+            assert!(
+                tr.contains(&escape_html(&r[field])),
+                "table row {i} lacks {:?}",
+                r[field]
+            );
+        }
+    }
+    for speaker in ["Rustem Umerov", "Volodymyr Zelensky", "Trump"] {
+        assert!(
+            rows.iter().any(|r| r[4] == speaker) && dom.contains(&format!(">{speaker} (")),
+            "{speaker} is a speaker in the entity filter"
+        );
+    }
+
+    // The script repaints with the builder's rule: all filters on gives the same marks, and
+    // one entity hides the other claims' rows and marks.
+    let same = dump_dom(&chrome, &format!("{}?entity=", file_url(&page)));
+    assert_eq!(self::marks(&same), marks);
+    let umerov = dump_dom(
+        &chrome,
+        &format!("{}?entity=Rustem%20Umerov", file_url(&page)),
+    );
+    let others = rows.iter().filter(|r| r[4] != "Rustem Umerov").count();
+    assert_eq!(
+        umerov.matches(" hidden=\"\"").count(),
+        others,
+        "rows of other entities hidden"
+    );
+    for (m, before) in self::marks(&umerov).iter().zip(&marks) {
+        let shown = m.parts.iter().any(|p| {
+            let c: usize = p[1..p.find('-').unwrap()].parse().unwrap();
+            rows[c][4] == "Rustem Umerov"
+        });
+        assert_eq!(m.class.is_empty(), !shown, "{m:?} (was {before:?})");
+    }
+
+    // The screenshot: not blank, and the kinds' content colours are in it.
+    let png = out.join("seed.png");
+    let _ = std::fs::remove_file(&png);
+    chromium_on(
+        &chrome,
+        &file_url(&page),
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1400,1800".to_string(),
+        ],
+    );
+    let (w, h, rgb) = decode_png(&png);
+    assert_eq!((w, h), (1400, 1800));
+    let lum: Vec<f64> = rgb
+        .chunks(3)
+        .map(|p| 0.2126 * p[0] as f64 + 0.7152 * p[1] as f64 + 0.0722 * p[2] as f64)
+        .collect();
+    let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+    let var = lum.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / lum.len() as f64;
+    assert!(
+        var > 100.0,
+        "screenshot looks blank (luminance variance {var:.1})"
+    );
+    let has = |c: [u8; 3]| rgb.chunks(3).filter(|p| *p == c).count() > 500;
+    assert!(
+        has([0xd7, 0xf5, 0xe0]),
+        "indirect-quote content colour in the screenshot"
+    );
+    assert!(
+        has([0xff, 0xe1, 0xe4]),
+        "action content colour in the screenshot"
+    );
+}
+
+/// Width, height and RGB bytes of a PNG.
+fn decode_png(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let buf = &buf[..info.buffer_size()];
+    let rgb = match info.color_type {
+        png::ColorType::Rgb => buf.to_vec(),
+        png::ColorType::Rgba => buf.chunks(4).flat_map(|p| [p[0], p[1], p[2]]).collect(),
+        other => panic!("unexpected PNG colour type {other:?}"),
+    };
+    (info.width, info.height, rgb)
+}
+
+const HOSTILE: &str = "Hostile <b>page</b> test\n\n\
+    The mayor said <script>alert(1)</script> was not a threat. \"We are safe </html> here,\" \
+    the mayor said.\r\n<img src=x onerror=alert(2)> & <!-- done --> </script></body>\n";
+
+#[test]
+fn show_folder_gives_an_index_and_hostile_text_stays_text() {
+    let Some(chrome) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("sub dir")).unwrap();
+    std::fs::copy(
+        repo().join("corpus/ceasefire_talks.txt"),
+        input.join("ceasefire_talks.txt"),
+    )
+    .unwrap();
+    std::fs::write(input.join("sub dir/<x> & y.txt"), HOSTILE).unwrap();
+    std::fs::write(input.join("broken.txt"), b"ab\0cd").unwrap();
+    let site = repo().join("target/show/site");
+    let _ = std::fs::remove_dir_all(&site);
+    let o = run(whosaid()
+        .args(["show", "--quiet", "-o"])
+        .arg(&site)
+        .arg(&input));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a failed article exits 1: {}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("broken.txt"), "{}", stderr(&o));
+
+    // The hostile page: its markup is text, and its text is all there.
+    let hostile = site.join("sub dir/<x> & y.html");
+    let dom = dump_dom(&chrome, &file_url(&hostile));
+    assert!(
+        !dom.contains("<img"),
+        "an <img> element came from the article"
+    );
+    assert!(
+        !dom.contains("<b>page"),
+        "a <b> element came from the article"
+    );
+    assert!(
+        !dom.contains("<!-- done"),
+        "a comment came from the article"
+    );
+    assert_eq!(
+        dom.matches("<script").count(),
+        2,
+        "only the page's own scripts"
+    );
+    assert!(dom.contains("<body class=\"article-page\">") && dom.trim_end().ends_with("</html>"));
+    let text = html_text(element(&dom, "<article", "</article>"));
+    assert!(text.contains("<script>alert(1)</script>") && text.contains("</html>"));
+    assert_eq!(text, HOSTILE);
+    assert!(dom.contains("<h1>sub dir/&lt;x&gt; &amp; y.txt</h1>"));
+
+    // The index links to every page, and every link leads to a page; the failure is listed.
+    let index = site.join("index.html");
+    let png = repo().join("target/show/index.png");
+    let _ = std::fs::remove_file(&png);
+    chromium_on(
+        &chrome,
+        &file_url(&index),
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1400,1000".to_string(),
+        ],
+    );
+    assert!(png.exists());
+    let dom = dump_dom(&chrome, &file_url(&index));
+    let mut linked = std::collections::BTreeSet::new();
+    let mut rest = dom.as_str();
+    while let Some(i) = rest.find("<a href=\"") {
+        rest = &rest[i..];
+        let tag = &rest[..rest.find('>').unwrap()];
+        let href = attr(tag, "href").unwrap();
+        rest = &rest[1..];
+        if href.starts_with('#') {
+            continue;
+        }
+        assert!(!href.contains("://"), "relative links only: {href}");
+        let (path, query) = href.split_once('?').unwrap_or((href, ""));
+        assert!(query.is_empty() || query.starts_with("entity="), "{href}");
+        let path = percent_decode(&html_text(path));
+        assert!(site.join(&path).is_file(), "{path} linked but missing");
+        linked.insert(path);
+    }
+    let pages: std::collections::BTreeSet<String> = walk(&site)
+        .into_iter()
+        .filter(|p| p != "index.html")
+        .collect();
+    assert_eq!(
+        pages,
+        ["ceasefire_talks.html", "sub dir/<x> & y.html"]
+            .map(String::from)
+            .into()
+    );
+    assert_eq!(linked, pages);
+    let failed = element(&dom, "<tr class=\"failed\"", "</tr>");
+    assert!(
+        failed.contains("broken.txt") && failed.contains("binary"),
+        "{failed}"
+    );
+    assert!(
+        dom.contains("data-sort=\"Rustem Umerov\""),
+        "entities listed"
+    );
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Files under `dir`, as `/`-separated relative paths.
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if p.is_dir() {
+            out.extend(walk(&p).into_iter().map(|s| format!("{name}/{s}")));
+        } else {
+            out.push(name);
+        }
+    }
+    out
 }
 
 /// The labelled texts (every `text` of `corpus/labelled/*.csv`) as one `.txt` file each in

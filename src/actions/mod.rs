@@ -13,8 +13,8 @@ use crate::attribution::cue_of;
 use crate::attribution::lexicon::{CueClass, Lexicon};
 use crate::attribution::speaker::{content_span, mention, subject};
 use crate::document::{Claim, ClaimKind, Document};
-use crate::pipeline::{RuleOptions, Stage, StageError};
 use crate::span::Span;
+use crate::stage::{Layer, RuleOptions, Stage, StageError};
 
 /// Verbs that link a subject to a description rather than act (`remains unresolved`).
 const LINKING: &[&str] = &[
@@ -39,6 +39,12 @@ impl ActionFinder {
 impl Stage for ActionFinder {
     fn name(&self) -> &'static str {
         "actions"
+    }
+    fn requires(&self) -> &'static [Layer] {
+        &[Layer::Syntax, Layer::Quotes]
+    }
+    fn provides(&self) -> &'static [Layer] {
+        &[Layer::Actions]
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {

@@ -24,8 +24,8 @@ pub mod marks;
 pub mod speaker;
 
 use crate::document::{Claim, ClaimKind, Document};
-use crate::pipeline::{RuleOptions, Stage, StageError};
 use crate::span::Span;
+use crate::stage::{Layer, RuleOptions, Stage, StageError};
 use lexicon::{CueClass, Lexicon};
 use marks::Quotation;
 use speaker::{content_span, mention, subject};
@@ -46,6 +46,12 @@ impl QuoteFinder {
 impl Stage for QuoteFinder {
     fn name(&self) -> &'static str {
         "attribution"
+    }
+    fn requires(&self) -> &'static [Layer] {
+        &[Layer::Tokens, Layer::Tags, Layer::Syntax, Layer::Entities]
+    }
+    fn provides(&self) -> &'static [Layer] {
+        &[Layer::Quotes]
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {

@@ -9,7 +9,7 @@ use crate::document::{ClaimKind, Document, Paragraph, Sentence, Token};
 use crate::model::labels::UPOS;
 use crate::model::lemma::lemmatize;
 use crate::model::Model;
-use crate::pipeline::{RuleOptions, Stage};
+use crate::stage::{RuleOptions, Stage};
 use crate::train::data::gum_docs;
 use std::collections::HashSet;
 use std::fmt;

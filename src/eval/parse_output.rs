@@ -3,8 +3,9 @@
 use crate::document::{Document, Sentence, Token};
 use crate::model::tagger::Tagger;
 use crate::model::ModelConfig;
-use crate::pipeline::{Pipeline, Stage};
+use crate::pipeline::Pipeline;
 use crate::span::{CharIndex, Span};
+use crate::stage::Stage;
 use std::io::Write;
 
 /// A document of pre-tokenized text: one sentence per line, tokens separated by single spaces.

@@ -21,15 +21,32 @@ pub struct HeadsConfig {
     pub ner_head: Option<NerHeadConfig>,
 }
 
-/// Sizes of the NER head.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+/// Sizes of the NER head (the `train-ner` options for the ones worth trying).
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, clap::Args)]
 pub struct NerHeadConfig {
+    #[arg(skip = 32)]
     pub char_dim: i64,
+    #[arg(skip = 64)]
     pub char_filters: i64,
+    #[arg(long, default_value_t = 256)]
     pub hidden: i64,
     /// Word-level convolution layers (width 3 each).
+    #[arg(long, default_value_t = 2)]
     pub layers: i64,
+    #[arg(long, default_value_t = 0.3)]
     pub dropout: f64,
+}
+
+impl Default for NerHeadConfig {
+    fn default() -> NerHeadConfig {
+        NerHeadConfig {
+            char_dim: 32,
+            char_filters: 64,
+            hidden: 256,
+            layers: 2,
+            dropout: 0.3,
+        }
+    }
 }
 
 /// NER over the encoder's word vectors plus what the uncased encoder cannot see: each word's

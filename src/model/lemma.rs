@@ -37,7 +37,14 @@ fn strip_verb_suffix(w: &str, suffix: &str) -> String {
     if suffix == "ed" && stem.ends_with('i') {
         return format!("{}y", &stem[..n - 1]); // denied -> deny
     }
-    if n >= 3 && b[n - 1] == b[n - 2] && !matches!(b[n - 1], b'l' | b's' | b'z' | b'f') {
+    // Compared as characters: two equal bytes at the end may be the tail of one multi-byte
+    // character (`CO₂ed`), and cutting there would split it.
+    let mut tail = stem.chars().rev();
+    let (last, before) = (tail.next(), tail.next());
+    if n >= 3
+        && last.is_some_and(|c| c.is_ascii_alphabetic() && !matches!(c, 'l' | 's' | 'z' | 'f'))
+        && last == before
+    {
         return stem[..n - 1].to_string(); // stopped -> stop (but stressed, called)
     }
     // argued -> argue, noted -> note, rejected stays reject: add e after consonant+vowel-less
@@ -173,6 +180,20 @@ mod tests {
             ("wrote", "write"),
             ("has", "have"),
             ("’s", "be"),
+        ] {
+            assert_eq!(lemmatize(w, "VERB"), l, "{w}");
+        }
+    }
+
+    /// Regression: `CO₂ed` ends in two equal bytes that are the tail of `₂`; the doubled-
+    /// consonant rule cut between them and panicked, taking the whole run down.
+    #[test]
+    fn a_multibyte_character_before_a_suffix_is_not_split() {
+        for (w, l) in [
+            ("CO₂ed", "co₂"),
+            ("CO₂ing", "co₂"),
+            ("naïveed", "naïve"),
+            ("ẞed", "ß"),
         ] {
             assert_eq!(lemmatize(w, "VERB"), l, "{w}");
         }

@@ -5,7 +5,7 @@ use super::labels::{ner_decode, UPOS};
 use super::lemma::lemmatize;
 use super::{Analysis, Model, ModelConfig, ModelError};
 use crate::document::{Document, Entity};
-use crate::pipeline::{Stage, StageError};
+use crate::stage::{Layer, Stage, StageError};
 use std::sync::Mutex;
 
 /// Longest sentence parsed in one piece; longer ones are parsed in chunks whose roots are
@@ -36,6 +36,12 @@ impl Stage for Tagger {
     fn name(&self) -> &'static str {
         "model"
     }
+    fn requires(&self) -> &'static [Layer] {
+        &[Layer::Sentences, Layer::Tokens]
+    }
+    fn provides(&self) -> &'static [Layer] {
+        &[Layer::Tags, Layer::Syntax, Layer::Entities]
+    }
 
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
         self.process_many(&mut [doc]).pop().expect("one result")
@@ -62,7 +68,7 @@ impl Stage for Tagger {
                     let msg = e.to_string();
                     return docs
                         .iter()
-                        .map(|_| Err(StageError::Other(format!("model: {msg}"))))
+                        .map(|_| Err(StageError::failed("model", msg.clone())))
                         .collect();
                 }
             }

@@ -4,6 +4,8 @@
 //! Header: `article,sentence,kind,who,entity,entity_type,verb,what,who_start,who_end,
 //! verb_start,verb_end,what_start,what_end`.
 
+pub mod target;
+
 use crate::document::{Claim, Document};
 use crate::span::CharIndex;
 use serde::Serialize;

@@ -28,7 +28,7 @@ pub fn is_title(word: &str) -> bool {
 
 use crate::document::{Document, Entity};
 use crate::model::labels::EntityType;
-use crate::pipeline::{Stage, StageError};
+use crate::stage::{Layer, Stage, StageError};
 
 /// The resolution stage: fills `entity` and `entity_type` of every claim with a speaker/agent.
 pub struct Resolver;
@@ -36,6 +36,12 @@ pub struct Resolver;
 impl Stage for Resolver {
     fn name(&self) -> &'static str {
         "resolve"
+    }
+    fn requires(&self) -> &'static [Layer] {
+        &[Layer::Entities, Layer::Quotes, Layer::Actions]
+    }
+    fn provides(&self) -> &'static [Layer] {
+        &[Layer::Resolved]
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {

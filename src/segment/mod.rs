@@ -546,15 +546,21 @@ fn period_ends_sentence(word: &str, next_word: &str, first: char, opened_quote: 
 /// The segmentation stage: fills the document's paragraphs and sentences.
 pub struct Segmenter;
 
-impl crate::pipeline::Stage for Segmenter {
+impl crate::stage::Stage for Segmenter {
     fn name(&self) -> &'static str {
         "segment"
     }
+    fn requires(&self) -> &'static [crate::stage::Layer] {
+        &[crate::stage::Layer::Text]
+    }
+    fn provides(&self) -> &'static [crate::stage::Layer] {
+        &[
+            crate::stage::Layer::Paragraphs,
+            crate::stage::Layer::Sentences,
+        ]
+    }
 
-    fn process(
-        &self,
-        doc: &mut crate::document::Document,
-    ) -> Result<(), crate::pipeline::StageError> {
+    fn process(&self, doc: &mut crate::document::Document) -> Result<(), crate::stage::StageError> {
         doc.paragraphs = paragraphs(&doc.text)
             .into_iter()
             .map(|p| crate::document::Paragraph {

@@ -359,15 +359,18 @@ fn push_word(text: &str, cs: &[(usize, char)], p: usize, q: usize, out: &mut Vec
 /// The tokenization stage: fills the document's tokens and each sentence's token range.
 pub struct WordTokenizer;
 
-impl crate::pipeline::Stage for WordTokenizer {
+impl crate::stage::Stage for WordTokenizer {
     fn name(&self) -> &'static str {
         "tokenize"
     }
+    fn requires(&self) -> &'static [crate::stage::Layer] {
+        &[crate::stage::Layer::Sentences]
+    }
+    fn provides(&self) -> &'static [crate::stage::Layer] {
+        &[crate::stage::Layer::Tokens]
+    }
 
-    fn process(
-        &self,
-        doc: &mut crate::document::Document,
-    ) -> Result<(), crate::pipeline::StageError> {
+    fn process(&self, doc: &mut crate::document::Document) -> Result<(), crate::stage::StageError> {
         let mut tokens = Vec::new();
         for (si, s) in doc.sentences.iter_mut().enumerate() {
             let start = tokens.len();

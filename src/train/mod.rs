@@ -19,25 +19,39 @@ use std::time::Instant;
 use tch::nn::OptimizerConfig;
 use tch::{Kind, Tensor};
 
-/// Settings of one training run.
-#[derive(Clone, Debug, serde::Serialize)]
+/// Settings of one training run (also the `whosaid train` options).
+#[derive(Clone, Debug, serde::Serialize, clap::Args)]
 pub struct TrainConfig {
+    #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
+    /// The base encoder's folder (from the model configuration, not an option).
+    #[arg(skip)]
     pub encoder_dir: PathBuf,
+    #[arg(long, default_value = "models/whosaid.safetensors")]
     pub out: PathBuf,
+    #[arg(long, default_value_t = 6)]
     pub epochs: usize,
+    #[arg(long, default_value_t = 32)]
     pub batch_size: usize,
+    #[arg(long, default_value_t = 1e-4)]
     pub encoder_lr: f64,
+    #[arg(long, default_value_t = 2e-3)]
     pub head_lr: f64,
+    #[arg(long, default_value_t = 0.05)]
     pub warmup: f64,
+    #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Cap on training sentences (0 = all), for quick trials.
+    /// Train on at most this many sentences (0 = all), for quick trials.
+    #[arg(long, default_value_t = 0)]
     pub limit: usize,
+    #[arg(long, default_value_t = 2)]
     pub threads: i32,
-    /// Weight of the NER loss against the three syntax losses (weight 1 each).
+    /// Weight of the NER loss (the three syntax losses weigh 1 each).
+    #[arg(long, default_value_t = 1.0)]
     pub ner_weight: f64,
-    /// Train the character-aware NER head jointly instead of the linear NER layer.
-    pub ner_head: Option<crate::model::heads::NerHeadConfig>,
+    /// Train the character-aware NER head (see train-ner) jointly instead of the linear layer.
+    #[arg(long)]
+    pub ner_head: bool,
 }
 
 /// All dev sets scored after each epoch.
@@ -121,7 +135,9 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
             label_dim: 128,
             n_deprels: deprels.len() as i64,
             dropout: 0.2,
-            ner_head: cfg.ner_head.clone(),
+            ner_head: cfg
+                .ner_head
+                .then(crate::model::heads::NerHeadConfig::default),
         },
         deprels,
         recipe: serde_json::to_value(cfg)?,

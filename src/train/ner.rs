@@ -16,19 +16,29 @@ use std::time::Instant;
 use tch::nn::OptimizerConfig;
 use tch::{Kind, Tensor};
 
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, clap::Args)]
 pub struct NerTrainConfig {
+    #[arg(long, default_value = "../shared/data")]
     pub data: PathBuf,
-    /// The jointly trained model.
+    /// The jointly trained model (from the model configuration, not an option).
+    #[arg(skip)]
     pub model: PathBuf,
     /// Where the model with its new NER head goes (weights and JSON).
+    #[arg(long, default_value = "models/whosaid.safetensors")]
     pub out: PathBuf,
+    #[arg(skip)]
     pub encoder_dir: PathBuf,
+    #[arg(long, default_value_t = 12)]
     pub epochs: usize,
+    #[arg(long, default_value_t = 32)]
     pub batch_size: usize,
+    #[arg(long, default_value_t = 1e-3)]
     pub lr: f64,
+    #[arg(long, default_value_t = 42)]
     pub seed: u64,
+    #[arg(long, default_value_t = 2)]
     pub threads: i32,
+    #[command(flatten)]
     pub head: NerHeadConfig,
 }
 
