@@ -187,7 +187,7 @@ impl ExactModel {
             }
         }
         let dim = heads.encoder_dim as usize;
-        if dim % attention_heads != 0 {
+        if !dim.is_multiple_of(attention_heads) {
             return Err(ExactError::Shape {
                 name: "attention heads".into(),
                 message: format!("{dim} is not a multiple of {attention_heads}"),

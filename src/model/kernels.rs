@@ -85,7 +85,10 @@ const ROWS_PER_TASK: usize = 16;
 /// `ACT_LEVELS` in magnitude in `x` and `W_LEVELS` in `w` (what the quantizers give), so no
 /// sum overflows.
 pub fn gemm_i16(isa: Isa, x: &[i16], n: usize, w: &[i16], m: usize, kp: usize, out: &mut [i32]) {
-    assert!(kp % K_STEP == 0 && kp <= MAX_K, "reduction length {kp}");
+    assert!(
+        kp.is_multiple_of(K_STEP) && kp <= MAX_K,
+        "reduction length {kp}"
+    );
     assert!(x.len() >= n * kp && w.len() >= m * kp && out.len() >= n * m);
     if n == 0 || m == 0 {
         return;
@@ -180,6 +183,7 @@ mod avx2 {
         m: usize,
         out: &mut [i32],
     ) {
+        // Indexed loops over the const block sizes: they unroll into registers.
         let mut acc = [[_mm256_setzero_si256(); C]; R];
         let (xp, wp) = (x.as_ptr(), w.as_ptr());
         let mut k = 0;
@@ -188,6 +192,7 @@ mod avx2 {
             for (r, v) in xv.iter_mut().enumerate() {
                 *v = _mm256_loadu_si256(xp.add((i + r) * kp + k) as *const __m256i);
             }
+            #[allow(clippy::needless_range_loop)]
             for c in 0..C {
                 let wv = _mm256_loadu_si256(wp.add((j + c) * kp + k) as *const __m256i);
                 for r in 0..R {
@@ -237,7 +242,7 @@ pub struct QuantLinear {
 impl QuantLinear {
     /// `weight` is `[outputs, inputs]` row-major; `range` the calibrated input range.
     pub fn new(weight: &[f32], bias: &[f32], outputs: usize, range: (f64, f64)) -> QuantLinear {
-        assert!(outputs > 0 && weight.len() % outputs == 0 && bias.len() == outputs);
+        assert!(outputs > 0 && weight.len().is_multiple_of(outputs) && bias.len() == outputs);
         let inputs = weight.len() / outputs;
         let kp = padded(inputs);
         assert!(kp <= MAX_K, "{inputs} inputs");
@@ -351,7 +356,7 @@ pub fn sum(a: &[f32]) -> f32 {
 /// per element in the same order, so the same bits.
 pub fn linear_f32(isa: Isa, x: &[f32], w: &[f32], bias: Option<&[f32]>, m: usize) -> Vec<f32> {
     let k = w.len() / m.max(1);
-    let n = if k == 0 { 0 } else { x.len() / k };
+    let n = x.len().checked_div(k).unwrap_or(0);
     let mut out = vec![0f32; n * m];
     if n == 0 || m == 0 {
         return out;
