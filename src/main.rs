@@ -10,7 +10,7 @@ use whosaid::document::{ClaimKind, Document};
 use whosaid::input::Article;
 use whosaid::model::{ModelConfig, Precision};
 use whosaid::output::target::Output;
-use whosaid::output::Format;
+use whosaid::output::{Format, RowFormat};
 use whosaid::pipeline::{Pipeline, RunOptions, RunStats};
 use whosaid::stage::RuleOptions;
 
@@ -137,12 +137,15 @@ struct RunArgs {
     input: InputArgs,
     #[command(flatten)]
     rules: RuleArgs,
-    /// Output file; `-` or absent for stdout. A regular file is written under a temporary
-    /// name and renamed at the end; a device or FIFO is written in place.
-    #[arg(short, long)]
+    /// Output file; `-` or absent for stdout (not for xlsx). A regular file is written under a
+    /// temporary name and renamed at the end; a device or FIFO is written in place.
+    #[arg(short, long, required_if_eq("format", "xlsx"))]
     output: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
+    /// CSV for Excel: a UTF-8 byte-order mark before the header (the rest unchanged).
+    #[arg(long)]
+    excel_csv: bool,
     /// No progress bar and no summary line.
     #[arg(short, long)]
     quiet: bool,
@@ -348,13 +351,17 @@ fn discover(input: &InputArgs) -> (Vec<Article>, usize) {
 }
 
 fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
+    let format = RowFormat::new(args.format, args.excel_csv)?;
+    if format == RowFormat::Xlsx && args.output.as_deref() == Some(Path::new("-")) {
+        anyhow::bail!("--format xlsx writes a workbook file: give -o FILE.xlsx, not -");
+    }
     let n = threads(args.input.threads);
     tch::set_num_threads(n as i32);
     let (articles, missing) = discover(&args.input);
     let pipeline = load_pipeline(model, args.rules.options())?;
     let opts = RunOptions {
         threads: n,
-        format: args.format,
+        format,
         progress: !args.quiet && std::io::stderr().is_terminal(),
         max_bytes: (args.input.max_mb * 1e6) as u64,
         kinds: args.rules.kinds(),
@@ -526,7 +533,7 @@ fn bench(model: ModelConfig, args: BenchArgs) -> Result<ExitCode> {
     let load = t0.elapsed().as_secs_f64();
     let opts = RunOptions {
         threads: n,
-        format: Format::Csv,
+        format: RowFormat::Csv { bom: false },
         progress: false,
         max_bytes: 50_000_000,
         kinds: vec![],

@@ -1171,6 +1171,201 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
     out
 }
 
+/// A folder with the corpus, an article whose quotes are formulas, a binary file and an
+/// article that a stage fails on (with `WHOSAID_TEST_FAULT=attribution:XLSX-FAULT`).
+fn hostile_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(repo().join("corpus")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join("hostile.txt"), FORMULAS).unwrap();
+    std::fs::write(dir.path().join("zz_binary.txt"), b"\x7fELF\x00\x01\x02").unwrap();
+    std::fs::write(
+        dir.path().join("yy_fault.txt"),
+        "XLSX-FAULT: “We will win,” Maria Lopez said.\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// Quotes that a spreadsheet would run as formulas if they were not written as text.
+const FORMULAS: &str = "Council spokesman Peter Grant said the vote was postponed.\n\n\
+Maria Lopez said: “=HYPERLINK(\"http://evil.example/x\",\"click here\") is what we saw on the screen.”\n\n\
+“=cmd|' /C calc'!A0 was typed into the form,” the engineer Tom Baker told reporters.\n\n\
+“+SUM(1,2) was typed there,” said Anna Berg.\n\n\
+“@SUM(A1) was typed there,” said Anna Berg.\n\n\
+“-2+3 was typed there,” said Anna Berg.\n";
+
+/// Cells of an xlsx sheet as the CSV would hold them, with their types checked: numbers in
+/// numeric columns, strings elsewhere, blank where the CSV field is empty.
+fn sheet_records(path: &std::path::Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader};
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    let numeric = |c: usize| sheet == "claims" && (c == 1 || c >= 8);
+    range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| {
+            r.iter()
+                .enumerate()
+                .map(|(c, d)| match d {
+                    Data::Empty => String::new(),
+                    Data::String(s) if i == 0 || !numeric(c) => s.clone(),
+                    Data::Float(f) if i > 0 && numeric(c) => format!("{f}"),
+                    Data::Float(f) if i > 0 && sheet != "claims" => format!("{f}"),
+                    other => panic!("{sheet} row {i} col {c}: unexpected cell {other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Every worksheet's XML in the workbook, by name in the zip.
+fn sheet_xml(path: &std::path::Path) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+            out.push((name, s));
+        }
+    }
+    out
+}
+
+#[test]
+fn xlsx_holds_the_csv_rows_as_typed_cells_and_no_formula() {
+    let dir = hostile_folder();
+    let out = tempfile::tempdir().unwrap();
+    let (csv_path, xlsx_path) = (out.path().join("c.csv"), out.path().join("c.xlsx"));
+    for (path, format) in [(&csv_path, "csv"), (&xlsx_path, "xlsx")] {
+        let o = run(whosaid()
+            .env("WHOSAID_TEST_FAULT", "attribution:XLSX-FAULT")
+            .args(["run", "--quiet", "--format", format, "-o"])
+            .arg(path)
+            .arg(dir.path()));
+        // the binary file and the faulty one fail; the rest is written
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    }
+    let csv = records(&std::fs::read_to_string(&csv_path).unwrap());
+    let claims = sheet_records(&xlsx_path, "claims");
+    assert!(csv.len() > 20, "expected rows, got {}", csv.len());
+    assert_eq!(claims, csv);
+
+    // the formulas came through as quote content and are text cells
+    for start in [
+        "=HYPERLINK(",
+        "=cmd|' /C calc'!A0",
+        "+SUM(",
+        "@SUM(",
+        "-2+3",
+    ] {
+        assert!(
+            claims.iter().any(|r| r[0] == "hostile.txt"
+                && r[2] == "direct_quote"
+                && r[7].starts_with(start)),
+            "no direct quote starting with {start}: {claims:?}"
+        );
+    }
+    let sheets = sheet_xml(&xlsx_path);
+    assert_eq!(
+        sheets.len(),
+        3,
+        "{:?}",
+        sheets.iter().map(|s| &s.0).collect::<Vec<_>>()
+    );
+    for (name, xml) in &sheets {
+        assert!(
+            !xml.contains("<f>") && !xml.contains("<f "),
+            "formula in {name}"
+        );
+    }
+
+    // entities: counts per (entity, type) over the CSV, in order of total
+    type Counts = (usize, [usize; 4], std::collections::BTreeSet<String>);
+    let kinds = ["direct_quote", "indirect_quote", "mixed_quote", "action"];
+    let mut by_entity: std::collections::BTreeMap<(String, String), Counts> = Default::default();
+    for r in csv[1..].iter().filter(|r| !r[4].is_empty()) {
+        let e = by_entity.entry((r[4].clone(), r[5].clone())).or_default();
+        e.0 += 1;
+        e.1[kinds.iter().position(|k| *k == r[2]).unwrap()] += 1;
+        e.2.insert(r[0].clone());
+    }
+    let mut expected: Vec<Vec<String>> = by_entity
+        .into_iter()
+        .map(|((name, ty), (total, k, arts))| {
+            let mut row = vec![name, ty, total.to_string()];
+            row.extend(k.iter().map(|n| n.to_string()));
+            row.push(arts.len().to_string());
+            row
+        })
+        .collect();
+    expected.sort_by_key(|r| std::cmp::Reverse(r[2].parse::<usize>().unwrap()));
+    let entities = sheet_records(&xlsx_path, "entities");
+    assert_eq!(entities[0][..3], ["entity", "entity_type", "total"]);
+    assert!(expected.len() > 5, "{expected:?}");
+    assert_eq!(entities[1..], expected[..]);
+
+    // articles: every file in order, counts from the CSV, the failed ones with their error
+    let articles = sheet_records(&xlsx_path, "articles");
+    let names: Vec<&str> = articles[1..].iter().map(|r| r[0].as_str()).collect();
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(names, files);
+    for r in &articles[1..] {
+        let rows = csv[1..].iter().filter(|c| c[0] == r[0]).count();
+        assert_eq!(r[1], rows.to_string(), "{r:?}");
+        if r[0] == "zz_binary.txt" {
+            assert!(r[6].contains("binary"), "{r:?}");
+        } else if r[0] == "yy_fault.txt" {
+            assert!(
+                r[6].contains("attribution") && r[6].contains("injected fault"),
+                "{r:?}"
+            );
+        } else {
+            assert_eq!(r[6], "", "{r:?}");
+        }
+    }
+}
+
+#[test]
+fn excel_csv_is_the_csv_after_a_byte_order_mark() {
+    let input = repo().join("corpus/ceasefire_talks.txt");
+    let plain = run(whosaid().args(["run", "--quiet"]).arg(&input));
+    let excel = run(whosaid()
+        .args(["run", "--quiet", "--excel-csv"])
+        .arg(&input));
+    assert!(plain.status.success() && excel.status.success());
+    assert!(plain.stdout.starts_with(b"article,"));
+    assert_eq!(excel.stdout[..3], [0xef, 0xbb, 0xbf]);
+    assert_eq!(excel.stdout[3..], plain.stdout[..]);
+}
+
+#[test]
+fn xlsx_and_excel_csv_usage_errors_exit_2() {
+    let input = repo().join("corpus/ceasefire_talks.txt");
+    for (args, says) in [
+        (&["--format", "xlsx"][..], "--output"),
+        (&["--format", "xlsx", "-o", "-"][..], "-o FILE.xlsx"),
+        (&["--format", "jsonl", "--excel-csv"][..], "--excel-csv"),
+    ] {
+        let o = run(whosaid().args(["run", "--quiet"]).args(args).arg(&input));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
 /// The labelled texts (every `text` of `corpus/labelled/*.csv`) as one `.txt` file each in
 /// `dir`, and all of them plus the corpus articles as one file `dir/../all.txt`.
 fn labelled_and_corpus_texts(root: &std::path::Path) -> (PathBuf, PathBuf) {
