@@ -42,18 +42,20 @@ struct GlobalArgs {
     /// Model weights (.safetensors; its .json beside it).
     #[arg(long, global = true, env = "WHOSAID_MODEL")]
     model: Option<PathBuf>,
-    /// Model precision: auto (bf16 where the CPU has avx512_bf16, else int8 linear layers on
-    /// x86, else f32), f32, bf16, or int8 (the encoder's linear layers).
-    #[arg(long, global = true, value_enum, default_value = "auto")]
+    /// How the model computes. int8 (default): our own kernels, int8 encoder linear layers
+    /// with exact integer sums and f32 in a fixed order elsewhere: the same rows on every CPU.
+    /// f32: libtorch f32. bf16: libtorch bf16 (fast only with avx512_bf16). fbgemm: libtorch's
+    /// int8 linear layers. The three libtorch ones may give other rows on other CPUs.
+    #[arg(long, global = true, value_enum, default_value = "int8")]
     precision: PrecisionArg,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
 enum PrecisionArg {
-    Auto,
+    Int8,
     F32,
     Bf16,
-    Int8,
+    Fbgemm,
 }
 
 #[derive(Subcommand)]
@@ -293,10 +295,10 @@ impl GlobalArgs {
             cfg.weights = Some(m.clone());
         }
         match self.precision {
-            PrecisionArg::Auto => {}
+            PrecisionArg::Int8 => cfg.precision = Precision::Int8,
             PrecisionArg::F32 => cfg.precision = Precision::F32,
             PrecisionArg::Bf16 => cfg.precision = Precision::Bf16,
-            PrecisionArg::Int8 => cfg.precision = Precision::Int8,
+            PrecisionArg::Fbgemm => cfg.precision = Precision::Fbgemm,
         }
         cfg
     }

@@ -1523,4 +1523,140 @@ fn errors_file_lists_failed_files_and_missing_inputs() {
         "{log}"
     );
     assert!(stdout(&o).contains("a_good.txt"));
+
+/// The labelled texts (every `text` of `corpus/labelled/*.csv`) as one `.txt` file each in
+/// `dir`, and all of them plus the corpus articles as one file `dir/../all.txt`.
+fn labelled_and_corpus_texts(root: &std::path::Path) -> (PathBuf, PathBuf) {
+    let dir = root.join("labelled");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut all = String::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(repo().join("corpus/labelled"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    for f in &files {
+        let mut r = csv::Reader::from_path(f).unwrap();
+        let text_col = r
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "text")
+            .unwrap();
+        for (i, rec) in r.records().enumerate() {
+            let text = rec.unwrap()[text_col].to_string();
+            let stem = f.file_stem().unwrap().to_string_lossy();
+            std::fs::write(dir.join(format!("{stem}-{i:03}.txt")), &text).unwrap();
+            all.push_str(&text);
+            all.push_str("\n\n");
+        }
+    }
+    let mut articles: Vec<PathBuf> = std::fs::read_dir(repo().join("corpus"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    articles.sort();
+    for a in &articles {
+        all.push_str(&std::fs::read_to_string(a).unwrap());
+        all.push_str("\n\n");
+    }
+    let all_path = root.join("all.txt");
+    std::fs::write(&all_path, all).unwrap();
+    (dir, all_path)
+}
+
+/// The default (int8) path gives the same bits with the AVX2 kernels (where the CPU has them)
+/// and with the portable ones forced: the CSV of the corpus and of the labelled texts, and
+/// every tag, head and relation of their parse. This is what makes the rows the same on every
+/// x86-64 CPU: the only code that differs by CPU is proved not to change a result. The thread
+/// count is varied too (1 against 2).
+#[test]
+fn portable_and_avx2_kernels_give_identical_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (labelled, all) = labelled_and_corpus_texts(tmp.path());
+    // `run` takes --threads; `parse` runs in rayon's global pool, sized by RAYON_NUM_THREADS.
+    let go = |portable: bool, threads: &str, args: &[&std::ffi::OsStr]| {
+        let mut cmd = whosaid();
+        cmd.env_remove("WHOSAID_PORTABLE_KERNELS")
+            .env("RAYON_NUM_THREADS", threads);
+        if portable {
+            cmd.env("WHOSAID_PORTABLE_KERNELS", "1");
+        }
+        cmd.args(args);
+        if args[0] == "run" {
+            cmd.args(["--threads", threads]);
+        }
+        let o = run(&mut cmd);
+        assert!(o.status.success(), "{}", stderr(&o));
+        o.stdout
+    };
+    let corpus = repo().join("corpus");
+    for input in [corpus.as_os_str(), labelled.as_os_str()] {
+        let args = ["run".as_ref(), "--quiet".as_ref(), input];
+        let native = go(false, "2", &args);
+        assert!(records(&String::from_utf8_lossy(&native)).len() > 20);
+        let portable = go(true, "1", &args);
+        assert!(
+            native == portable,
+            "{}",
+            first_differences(&native, &portable)
+        );
+    }
+    let args = ["parse".as_ref(), all.as_os_str()];
+    let native = go(false, "2", &args);
+    let portable = go(true, "1", &args);
+    assert!(native.len() > 10_000);
+    assert!(
+        native == portable,
+        "{}",
+        first_differences(&native, &portable)
+    );
+}
+
+/// The first lines where `want` and `got` differ, numbered, for a readable failure.
+fn first_differences(want: &[u8], got: &[u8]) -> String {
+    let (want, got) = (String::from_utf8_lossy(want), String::from_utf8_lossy(got));
+    let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
+    let mut out = format!(
+        "{} lines expected, {} got; first differences:\n",
+        w.len(),
+        g.len()
+    );
+    let mut shown = 0;
+    for i in 0..w.len().max(g.len()) {
+        let (a, b) = (w.get(i).copied(), g.get(i).copied());
+        if a != b {
+            out += &format!(
+                "line {}:\n  expected {}\n  got      {}\n",
+                i + 1,
+                a.unwrap_or("<none>"),
+                b.unwrap_or("<none>")
+            );
+            shown += 1;
+            if shown == 5 {
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The default output of `whosaid run corpus`, committed in `tests/golden/corpus.csv`: fails
+/// when it changes, on any machine. After a deliberate change (model, rules), regenerate it with
+/// `whosaid run corpus -o tests/golden/corpus.csv` and review the diff.
+#[test]
+fn corpus_output_matches_the_golden_file() {
+    let o = run(whosaid()
+        .args(["run", "--quiet"])
+        .arg(repo().join("corpus")));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let golden = std::fs::read(repo().join("tests/golden/corpus.csv")).unwrap();
+    assert!(
+        o.stdout == golden,
+        "the corpus output differs from tests/golden/corpus.csv (regenerate it if the change \
+         is deliberate): {}",
+        first_differences(&golden, &o.stdout)
+    );
 }

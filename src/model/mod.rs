@@ -8,7 +8,9 @@
 
 pub mod decode;
 pub mod encoder;
+pub mod exact;
 pub mod heads;
+pub mod kernels;
 pub mod labels;
 pub mod lemma;
 pub mod pieces;
@@ -17,6 +19,7 @@ pub mod tagger;
 pub use tagger::Tagger;
 
 use encoder::{FastEncoder, LinearKind};
+use exact::ExactModel;
 use heads::{HeadScores, Heads, HeadsConfig, NerHead, NerHeadConfig};
 use labels::NER_TAGS;
 use pieces::{encode_batch, sentence_pieces, PieceBatch, SentencePieces};
@@ -48,32 +51,21 @@ pub enum ModelError {
     Tokenizer(String),
 }
 
-/// Numeric precision of inference. bf16 roughly doubles CPU speed on CPUs with avx512_bf16,
-/// and is many times slower than f32 on CPUs without it (measured: 31 vs 654 words/s on an
-/// AVX2-only EPYC), so the default picks it only where the CPU has it. Elsewhere on x86 the
-/// default is int8 linear layers in the encoder: 1.4x the words/s of f32 on that EPYC for
-/// 0.2 points of LAS (see models/README.md).
+/// How inference computes. The default, `Int8`, is our own kernels (`exact.rs`): the same
+/// results, bit for bit, on every CPU. The others run through libtorch, whose kernels (and so
+/// whose last bits, and sometimes rows) follow the CPU's instruction set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
-    F32,
-    Bf16,
-    /// int8 linear layers in the encoder (fbgemm), f32 elsewhere.
+    /// Our own forward pass: int8 encoder linear layers with exact integer sums, f32 in a fixed
+    /// order elsewhere (the heads too). CPU-independent.
     Int8,
-}
-
-impl Precision {
-    /// bf16 where the CPU computes it natively, else int8 on x86 (fbgemm), else f32.
-    pub fn best_for_cpu() -> Precision {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx512bf16") {
-                return Precision::Bf16;
-            }
-            Precision::Int8
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        Precision::F32
-    }
+    /// libtorch f32 (MKL/oneDNN; summation order follows the CPU).
+    F32,
+    /// libtorch bf16: fast only on CPUs with avx512_bf16, many times slower elsewhere.
+    Bf16,
+    /// libtorch's fbgemm int8 linear layers in the encoder (AVX2 and AVX-512/VNNI code paths
+    /// differ), f32 elsewhere.
+    Fbgemm,
 }
 
 /// Where the model comes from and how it runs.
@@ -120,7 +112,7 @@ impl ModelConfig {
         let encoder_dir = std::env::var_os("WHOSAID_ENCODER_DIR")
             .map(PathBuf::from)
             .unwrap_or(encoder);
-        ModelConfig::new(encoder_dir, Some(weights), Precision::best_for_cpu())
+        ModelConfig::new(encoder_dir, Some(weights), Precision::Int8)
     }
 }
 
@@ -188,6 +180,8 @@ pub struct Model {
     config: ModelConfig,
     /// The inference forward pass over the same weights (f32 or int8); `None` while training.
     fast: Option<FastEncoder>,
+    /// The default, CPU-independent pass (`Precision::Int8`); `None` under libtorch precisions.
+    exact: Option<ExactModel>,
     /// The encoder's shape, from its config.
     layers: i64,
     attention_heads: i64,
@@ -270,7 +264,8 @@ impl Model {
                 });
             }
         }
-        if config.precision == Precision::Int8 && meta.int8_ranges.is_empty() {
+        let int8 = matches!(config.precision, Precision::Int8 | Precision::Fbgemm);
+        if int8 && meta.int8_ranges.is_empty() {
             return Err(ModelError::Format {
                 path: config.weights.clone().unwrap_or_default(),
                 message: "no int8 calibration (run `whosaid calibrate`)".into(),
@@ -282,7 +277,11 @@ impl Model {
                 None
             }
             Precision::F32 => Some(LinearKind::F32),
-            Precision::Int8 => Some(LinearKind::Int8),
+            Precision::Fbgemm => Some(LinearKind::Int8),
+            Precision::Int8 => {
+                vs.float();
+                None
+            }
         };
         if linear.is_some() {
             // The stored weights are f16; loading keeps their kind.
@@ -297,6 +296,32 @@ impl Model {
                 &meta.int8_ranges,
             )
         });
+        let exact = match config.precision {
+            Precision::Int8 => {
+                if ner_head.is_some() {
+                    return Err(ModelError::Format {
+                        path: config.weights.clone().unwrap_or_default(),
+                        message: "a model with a NER head (train-ner) runs only with \
+                                  --precision f32, bf16 or fbgemm"
+                            .into(),
+                    });
+                }
+                Some(
+                    ExactModel::from_var_store(
+                        &vs,
+                        bert_config.num_hidden_layers as usize,
+                        bert_config.num_attention_heads as usize,
+                        &meta.heads,
+                        &meta.int8_ranges,
+                    )
+                    .map_err(|e| ModelError::Format {
+                        path: config.weights.clone().unwrap_or_default(),
+                        message: e.to_string(),
+                    })?,
+                )
+            }
+            _ => None,
+        };
         let tok_path = config.encoder_dir.join("tokenizer.json");
         let mut tokenizer = Tokenizer::from_file(&tok_path)
             .map_err(|e| ModelError::Tokenizer(format!("{}: {e}", tok_path.display())))?;
@@ -313,6 +338,7 @@ impl Model {
             meta,
             config,
             fast,
+            exact,
             layers: bert_config.num_hidden_layers,
             attention_heads: bert_config.num_attention_heads,
         })
@@ -322,6 +348,7 @@ impl Model {
     /// pass holds copies of the weights and would not see their updates.
     pub fn for_training(mut self) -> Model {
         self.fast = None;
+        self.exact = None;
         self
     }
 
@@ -442,8 +469,13 @@ impl Model {
                 .iter()
                 .map(|&i| (&pieces[i], sentences[i].as_slice()))
                 .collect();
-            let batch = PieceBatch::new(&batch, Device::Cpu);
-            let results = tch::no_grad(|| self.analyze_batch(&batch))?;
+            let results = match &self.exact {
+                Some(exact) => exact.analyze(&batch),
+                None => {
+                    let batch = PieceBatch::new(&batch, Device::Cpu);
+                    tch::no_grad(|| self.analyze_batch(&batch))?
+                }
+            };
             for (k, r) in batch_idx.iter().zip(results) {
                 out[*k] = r;
             }

@@ -1,7 +1,7 @@
 //! Second training phase: the NER head alone on the frozen, jointly fine-tuned encoder. The
-//! encoder's word vectors for every training sentence are computed once (at the precision the
-//! pipeline ships, so the head learns the vectors it will see), then the small head trains for
-//! many epochs in minutes.
+//! encoder's word vectors for every training sentence are computed once (libtorch's int8, as
+//! a model with this head runs: the default CPU-independent path has no such head), then the
+//! small head trains for many epochs in minutes.
 
 use super::data;
 use super::{dev_scores, print_scores, tensor_2d, DevSets, Result};
@@ -49,7 +49,7 @@ pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
         ModelConfig::new(
             cfg.encoder_dir.clone(),
             Some(cfg.model.clone()),
-            Precision::best_for_cpu(),
+            Precision::Fbgemm,
         ),
         None,
     )?;

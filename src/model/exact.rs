@@ -1,0 +1,480 @@
+//! The default inference path: the encoder (embeddings, 6 BERT layers) and our heads (NER, UPOS,
+//! biaffine arcs, relations) computed by our own kernels (`kernels.rs`) instead of libtorch, so
+//! a sentence gets the same analysis, bit for bit, on every x86-64 CPU (libtorch's f32, int8 and
+//! bf16 kernels each follow the instruction set, and so did our CSV rows).
+//!
+//! The encoder's linear layers are int8 with exact integer sums; attention, layer norms, gelu,
+//! the heads and the log-softmaxes feeding the decoders are f32 in a fixed order. Sentences of a
+//! batch are laid end to end with no padding and attend only to themselves; quantization ranges
+//! are the calibrated ones, fixed per layer. So a sentence's result does not depend on its
+//! batch-mates, on the thread count, or on the CPU. The weights are those of the var store,
+//! copied out once at load.
+
+use super::decode;
+use super::encoder::LINEARS;
+use super::heads::HeadsConfig;
+use super::kernels::{self, dot, Isa, QuantLinear};
+use super::labels::{self, NER_TAGS, SHAPES, UPOS};
+use super::pieces::SentencePieces;
+use super::Analysis;
+use rayon::prelude::*;
+use std::sync::OnceLock;
+use tch::{nn, Kind};
+
+/// The layer-norm epsilon of rust-bert's BERT.
+const EPS: f32 = 1e-12;
+
+/// Slope of `leaky_relu` below 0 (libtorch's default, which the heads were trained with).
+const LEAKY: f32 = 0.01;
+
+/// A dense f32 layer `x W^T + b` (`w` `[outputs, inputs]`).
+struct Dense {
+    w: Vec<f32>,
+    b: Option<Vec<f32>>,
+    outputs: usize,
+}
+
+impl Dense {
+    fn forward(&self, isa: Isa, x: &[f32]) -> Vec<f32> {
+        kernels::linear_f32(isa, x, &self.w, self.b.as_deref(), self.outputs)
+    }
+}
+
+struct Norm {
+    w: Vec<f32>,
+    b: Vec<f32>,
+}
+
+struct Layer {
+    qkv: QuantLinear,
+    attention_out: QuantLinear,
+    attention_norm: Norm,
+    intermediate: QuantLinear,
+    output: QuantLinear,
+    output_norm: Norm,
+}
+
+/// The encoder and heads for the deterministic path.
+pub struct ExactModel {
+    word: Vec<f32>,
+    position: Vec<f32>,
+    token_type: Vec<f32>,
+    embedding_norm: Norm,
+    layers: Vec<Layer>,
+    dim: usize,
+    attention_heads: usize,
+    shape_emb: Vec<f32>,
+    shape_dim: usize,
+    ner: Dense,
+    upos: Dense,
+    arc_dep: Dense,
+    arc_head: Dense,
+    /// `arc_w` transposed: `dep W` as a layer.
+    arc_wt: Dense,
+    arc_u: Vec<f32>,
+    lab_dep: Dense,
+    lab_head: Dense,
+    /// `lab_w[r][a][b]` as rows `(r, b)` over `a`: `z[r, b] = sum_a dep[a] lab_w[r][a][b]`.
+    lab_z: Dense,
+    lab_lin: Dense,
+    root: Vec<f32>,
+    label_dim: usize,
+    n_deprels: usize,
+    /// The threads of this pass's parallel loops (see `analyze`).
+    pool: OnceLock<Option<rayon::ThreadPool>>,
+}
+
+/// Why the var store cannot give this path its weights.
+#[derive(Debug, thiserror::Error)]
+pub enum ExactError {
+    #[error("weight {0} missing")]
+    Missing(String),
+    #[error("weight {name}: {message}")]
+    Shape { name: String, message: String },
+    #[error("the int8 path needs {want} calibrated ranges, the model has {have} (run `whosaid calibrate`)")]
+    Ranges { want: usize, have: usize },
+}
+
+/// Copies a variable out as f32 values with its shape.
+fn take(vs: &nn::VarStore, name: &str) -> Result<(Vec<f32>, Vec<i64>), ExactError> {
+    let vars = vs.variables();
+    let t = vars
+        .get(name)
+        .ok_or_else(|| ExactError::Missing(name.into()))?;
+    let t = t.detach().to_kind(Kind::Float).contiguous();
+    let size = t.size();
+    let values = Vec::<f32>::try_from(t.view([-1])).map_err(|e| ExactError::Shape {
+        name: name.into(),
+        message: e.to_string(),
+    })?;
+    Ok((values, size))
+}
+
+impl ExactModel {
+    /// Copies the weights out of `vs` (rust-bert `BertModel` names at the root, our heads under
+    /// `heads`), quantizing the encoder's linear layers over `ranges` (`LINEARS` per layer).
+    pub fn from_var_store(
+        vs: &nn::VarStore,
+        layers: usize,
+        attention_heads: usize,
+        heads: &HeadsConfig,
+        ranges: &[(f64, f64)],
+    ) -> Result<ExactModel, ExactError> {
+        let want = layers * LINEARS as usize;
+        if ranges.len() < want {
+            return Err(ExactError::Ranges {
+                want,
+                have: ranges.len(),
+            });
+        }
+        let get = |name: &str| take(vs, name).map(|t| t.0);
+        let norm = |prefix: &str| -> Result<Norm, ExactError> {
+            Ok(Norm {
+                w: get(&format!("{prefix}.LayerNorm.weight"))?,
+                b: get(&format!("{prefix}.LayerNorm.bias"))?,
+            })
+        };
+        let quant = |w: Vec<f32>, b: Vec<f32>, range| QuantLinear::new(&w, &b, b.len(), range);
+        let mut out = Vec::with_capacity(layers);
+        for i in 0..layers {
+            let p = format!("encoder.layer.{i}");
+            let r = |j: usize| ranges[i * LINEARS as usize + j];
+            let (mut qkv_w, mut qkv_b) = (Vec::new(), Vec::new());
+            for part in ["query", "key", "value"] {
+                qkv_w.extend(get(&format!("{p}.attention.self.{part}.weight"))?);
+                qkv_b.extend(get(&format!("{p}.attention.self.{part}.bias"))?);
+            }
+            let lin = |name: &str, j: usize| -> Result<QuantLinear, ExactError> {
+                Ok(quant(
+                    get(&format!("{p}.{name}.weight"))?,
+                    get(&format!("{p}.{name}.bias"))?,
+                    r(j),
+                ))
+            };
+            out.push(Layer {
+                qkv: quant(qkv_w, qkv_b, r(0)),
+                attention_out: lin("attention.output.dense", 1)?,
+                attention_norm: norm(&format!("{p}.attention.output"))?,
+                intermediate: lin("intermediate.dense", 2)?,
+                output: lin("output.dense", 3)?,
+                output_norm: norm(&format!("{p}.output"))?,
+            });
+        }
+        let dense = |name: &str| -> Result<Dense, ExactError> {
+            let (w, size) = take(vs, &format!("heads.{name}.weight"))?;
+            Ok(Dense {
+                w,
+                b: Some(get(&format!("heads.{name}.bias"))?),
+                outputs: size[0] as usize,
+            })
+        };
+        let (arc_w, arc_size) = take(vs, "heads.arc_w")?;
+        let a = arc_size[0] as usize;
+        let mut arc_wt = vec![0f32; a * a];
+        for r in 0..a {
+            for c in 0..a {
+                arc_wt[c * a + r] = arc_w[r * a + c];
+            }
+        }
+        let (lab_w, lab_size) = take(vs, "heads.lab_w")?;
+        let (n_deprels, l) = (lab_size[0] as usize, lab_size[1] as usize);
+        let mut lab_z = vec![0f32; n_deprels * l * l];
+        for r in 0..n_deprels {
+            for a in 0..l {
+                for b in 0..l {
+                    lab_z[(r * l + b) * l + a] = lab_w[(r * l + a) * l + b];
+                }
+            }
+        }
+        let dim = heads.encoder_dim as usize;
+        if !dim.is_multiple_of(attention_heads) {
+            return Err(ExactError::Shape {
+                name: "attention heads".into(),
+                message: format!("{dim} is not a multiple of {attention_heads}"),
+            });
+        }
+        Ok(ExactModel {
+            word: get("embeddings.word_embeddings.weight")?,
+            position: get("embeddings.position_embeddings.weight")?,
+            token_type: get("embeddings.token_type_embeddings.weight")?,
+            embedding_norm: norm("embeddings")?,
+            layers: out,
+            dim,
+            attention_heads,
+            shape_emb: get("heads.shape.weight")?,
+            shape_dim: heads.shape_dim as usize,
+            ner: dense("ner")?,
+            upos: dense("upos")?,
+            arc_dep: dense("arc_dep")?,
+            arc_head: dense("arc_head")?,
+            arc_wt: Dense {
+                w: arc_wt,
+                b: None,
+                outputs: a,
+            },
+            arc_u: get("heads.arc_u")?,
+            lab_dep: dense("lab_dep")?,
+            lab_head: dense("lab_head")?,
+            lab_z: Dense {
+                w: lab_z,
+                b: None,
+                outputs: n_deprels * l,
+            },
+            lab_lin: dense("lab_lin")?,
+            root: get("heads.root")?,
+            label_dim: l,
+            n_deprels,
+            pool: OnceLock::new(),
+        })
+    }
+
+    /// The encoder's output `[sum of pieces, dim]` for sentences laid end to end.
+    fn encode(&self, isa: Isa, sentences: &[&SentencePieces]) -> Vec<f32> {
+        let d = self.dim;
+        let total: usize = sentences.iter().map(|s| s.ids.len()).sum();
+        let mut x = vec![0f32; total * d];
+        let mut row = 0;
+        for s in sentences {
+            for (p, &id) in s.ids.iter().enumerate() {
+                let id = id as usize;
+                let out = &mut x[row * d..(row + 1) * d];
+                let word = &self.word[id * d..(id + 1) * d];
+                let pos = &self.position[p * d..(p + 1) * d];
+                for k in 0..d {
+                    out[k] = (word[k] + pos[k]) + self.token_type[k];
+                }
+                row += 1;
+            }
+        }
+        let en = &self.embedding_norm;
+        kernels::layer_norm(isa, &mut x, &en.w, &en.b, EPS);
+        let starts: Vec<(usize, usize)> = sentences
+            .iter()
+            .scan(0, |at, s| {
+                let r = (*at, s.ids.len());
+                *at += s.ids.len();
+                Some(r)
+            })
+            .collect();
+        for layer in &self.layers {
+            let qkv = layer.qkv.forward(isa, &x);
+            let ctx = self.attention(isa, &qkv, &starts);
+            let mut y = layer.attention_out.forward(isa, &ctx);
+            add(&mut y, &x);
+            let n = &layer.attention_norm;
+            kernels::layer_norm(isa, &mut y, &n.w, &n.b, EPS);
+            x = y;
+            let mut h = layer.intermediate.forward(isa, &x);
+            h.par_chunks_mut(4096).for_each(|c| {
+                kernels::with_isa(isa, || c.iter_mut().for_each(|v| *v = kernels::gelu(*v)))
+            });
+            let mut y = layer.output.forward(isa, &h);
+            add(&mut y, &x);
+            let n = &layer.output_norm;
+            kernels::layer_norm(isa, &mut y, &n.w, &n.b, EPS);
+            x = y;
+        }
+        x
+    }
+
+    /// Self-attention of each sentence (`(first row, rows)` in `starts`) over itself, one task
+    /// per sentence and head.
+    fn attention(&self, isa: Isa, qkv: &[f32], starts: &[(usize, usize)]) -> Vec<f32> {
+        let d = self.dim;
+        let nh = self.attention_heads;
+        let dh = d / nh;
+        let scale = 1.0 / (dh as f32).sqrt();
+        let tasks: Vec<(usize, usize)> = (0..starts.len())
+            .flat_map(|s| (0..nh).map(move |h| (s, h)))
+            .collect();
+        let parts: Vec<Vec<f32>> = tasks
+            .par_iter()
+            .map(|&(s, h)| {
+                kernels::with_isa(isa, || {
+                    let (start, len) = starts[s];
+                    let q = |i: usize| &qkv[(start + i) * 3 * d + h * dh..][..dh];
+                    let k = |i: usize| &qkv[(start + i) * 3 * d + d + h * dh..][..dh];
+                    let v = |i: usize| &qkv[(start + i) * 3 * d + 2 * d + h * dh..][..dh];
+                    let mut ctx = vec![0f32; len * dh];
+                    let mut p = vec![0f32; len];
+                    for i in 0..len {
+                        let qi = q(i);
+                        for (j, pj) in p.iter_mut().enumerate() {
+                            *pj = dot(qi, k(j)) * scale;
+                        }
+                        kernels::softmax(&mut p);
+                        // Each element sums over j in order.
+                        let c = &mut ctx[i * dh..(i + 1) * dh];
+                        for (j, &pj) in p.iter().enumerate() {
+                            for (c, &vj) in c.iter_mut().zip(v(j)) {
+                                *c += pj * vj;
+                            }
+                        }
+                    }
+                    ctx
+                })
+            })
+            .collect();
+        let total: usize = starts.iter().map(|s| s.1).sum();
+        let mut out = vec![0f32; total * d];
+        for (&(s, h), part) in tasks.iter().zip(&parts) {
+            let (start, len) = starts[s];
+            for i in 0..len {
+                out[(start + i) * d + h * dh..][..dh].copy_from_slice(&part[i * dh..(i + 1) * dh]);
+            }
+        }
+        out
+    }
+
+    /// UPOS, tree, relations and BIO tags of each sentence, given with its words.
+    ///
+    /// Runs in a pool of its own, as many threads as the caller's pool has: the pipeline's
+    /// other workers wait on the model's lock rather than steal work, so in their pool the
+    /// matrix products would get one core. Each output element is one fixed sequence of
+    /// operations in one task, so the thread count changes only the speed.
+    pub fn analyze(&self, sentences: &[(&SentencePieces, &[&str])]) -> Vec<Analysis> {
+        let pool = self.pool.get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(rayon::current_num_threads())
+                .thread_name(|i| format!("whosaid-model-{i}"))
+                .build()
+                .ok()
+        });
+        match pool {
+            Some(pool) => pool.install(|| self.analyze_in_pool(sentences)),
+            None => self.analyze_in_pool(sentences),
+        }
+    }
+
+    fn analyze_in_pool(&self, sentences: &[(&SentencePieces, &[&str])]) -> Vec<Analysis> {
+        let isa = Isa::current();
+        let pieces: Vec<&SentencePieces> = sentences.iter().map(|s| s.0).collect();
+        let hidden = self.encode(isa, &pieces);
+        let (d, sd) = (self.dim, self.shape_dim);
+        let wd = d + sd;
+        // Word rows (first piece + shape), and head candidates: the root then the words.
+        let mut words = Vec::new();
+        let mut cands = Vec::new();
+        let mut piece_at = 0;
+        for (sp, ws) in sentences {
+            cands.extend_from_slice(&self.root);
+            for (w, word) in ws.iter().enumerate() {
+                let first = sp.first.get(w).copied().unwrap_or(0) as usize;
+                let row = &hidden[(piece_at + first) * d..][..d];
+                let shape = labels::shape(word).min(SHAPES - 1);
+                let se = &self.shape_emb[shape * sd..(shape + 1) * sd];
+                for v in [&mut words, &mut cands] {
+                    v.extend_from_slice(row);
+                    v.extend_from_slice(se);
+                }
+            }
+            piece_at += sp.ids.len();
+        }
+        debug_assert_eq!(words.len() % wd, 0);
+        let leaky = |mut v: Vec<f32>| {
+            v.iter_mut().for_each(|x| {
+                if *x <= 0.0 {
+                    *x *= LEAKY
+                }
+            });
+            v
+        };
+        let ner = self.ner.forward(isa, &words);
+        let upos = self.upos.forward(isa, &words);
+        let dep = leaky(self.arc_dep.forward(isa, &words));
+        let head = leaky(self.arc_head.forward(isa, &cands));
+        let dep_w = self.arc_wt.forward(isa, &dep);
+        let a = self.arc_u.len();
+        let head_u: Vec<f32> = head.chunks_exact(a).map(|h| dot(h, &self.arc_u)).collect();
+        let lab_dep = leaky(self.lab_dep.forward(isa, &words));
+        let lab_head = leaky(self.lab_head.forward(isa, &cands));
+        let (nt, nu, l) = (NER_TAGS.len(), UPOS.len(), self.label_dim);
+
+        // Trees and tags, one sentence per task.
+        let mut offsets = Vec::with_capacity(sentences.len());
+        let mut at = 0;
+        for (_, ws) in sentences {
+            offsets.push(at);
+            at += ws.len();
+        }
+        let mut out: Vec<Analysis> = sentences
+            .par_iter()
+            .zip(&offsets)
+            .enumerate()
+            .map(|(s, ((_, ws), &w0))| {
+                let n = ws.len();
+                let c0 = w0 + s; // candidate rows: one root per sentence before it
+                let mut arcs = vec![0f32; n * (n + 1)];
+                for i in 0..n {
+                    let row = &mut arcs[i * (n + 1)..(i + 1) * (n + 1)];
+                    let t = &dep_w[(w0 + i) * a..][..a];
+                    for (j, r) in row.iter_mut().enumerate() {
+                        *r = dot(t, &head[(c0 + j) * a..][..a]) + head_u[c0 + j];
+                    }
+                    kernels::log_softmax(row);
+                }
+                let heads = decode::eisner(n, |h, dd| arcs[(dd - 1) * (n + 1) + h]);
+                let ner_scores: Vec<Vec<f32>> = (0..n)
+                    .map(|i| {
+                        let mut v = ner[(w0 + i) * nt..(w0 + i + 1) * nt].to_vec();
+                        kernels::log_softmax(&mut v);
+                        v
+                    })
+                    .collect();
+                let ner = decode::viterbi_bio(&ner_scores, labels::ner_decode);
+                Analysis {
+                    upos: (0..n)
+                        .map(|i| argmax(&upos[(w0 + i) * nu..(w0 + i + 1) * nu]) as u8)
+                        .collect(),
+                    heads,
+                    deprels: Vec::new(),
+                    ner: ner.into_iter().map(|t| t as u8).collect(),
+                }
+            })
+            .collect();
+
+        // Relations at the chosen heads: bilinear plus linear terms.
+        let mut pair = Vec::with_capacity(words.len() / wd * 2 * l);
+        for (s, a_s) in out.iter().enumerate() {
+            let (w0, c0) = (offsets[s], offsets[s] + s);
+            for (i, &h) in a_s.heads.iter().enumerate() {
+                pair.extend_from_slice(&lab_dep[(w0 + i) * l..][..l]);
+                pair.extend_from_slice(&lab_head[(c0 + h) * l..][..l]);
+            }
+        }
+        let z = self.lab_z.forward(isa, &lab_dep);
+        let lin = self.lab_lin.forward(isa, &pair);
+        let r = self.n_deprels;
+        for (s, a_s) in out.iter_mut().enumerate() {
+            let w0 = offsets[s];
+            a_s.deprels = (0..a_s.heads.len())
+                .map(|i| {
+                    let w = w0 + i;
+                    let h = &pair[(w * 2 + 1) * l..][..l];
+                    let scores: Vec<f32> = (0..r)
+                        .map(|k| dot(&z[(w * r + k) * l..][..l], h) + lin[w * r + k])
+                        .collect();
+                    argmax(&scores) as u16
+                })
+                .collect();
+        }
+        out
+    }
+}
+
+fn add(y: &mut [f32], x: &[f32]) {
+    for (a, b) in y.iter_mut().zip(x) {
+        *a += b;
+    }
+}
+
+/// Index of the first largest value.
+fn argmax(v: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x > v[best] {
+            best = i;
+        }
+    }
+    best
+}

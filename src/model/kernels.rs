@@ -1,0 +1,726 @@
+//! The arithmetic of the default inference path, written so that its results are the same bits
+//! on every x86-64 CPU (and any other), whatever instructions compute them. libtorch's kernels
+//! pick code by instruction set (AVX2, AVX-512, VNNI, bf16) and their summation order with it,
+//! so its outputs (and our CSV rows) moved with the CPU. Here:
+//!
+//! - matrix products of the encoder are integer: int8 weights (per output row) times
+//!   activations quantized over fixed calibrated ranges, both widened to i16 and summed in i32
+//!   with no saturation anywhere, so the sums are exact and any order of adding gives the same;
+//! - every float sum (dot products, layer-norm moments, softmax denominators) runs in one order
+//!   written here: 8 lane accumulators, then a fixed tree. Rust never fuses `a * b + c` into an
+//!   FMA by itself and nothing here asks for one, and `+ - * / sqrt` are exactly rounded, so
+//!   the AVX2 and the portable builds of the same code agree bit for bit;
+//! - `exp`, `erf` and `ln` are our own, from those operations, instead of libm's (glibc picks
+//!   FMA variants by CPU).
+//!
+//! An AVX2 kernel runs where the CPU has it; `WHOSAID_PORTABLE_KERNELS=1` forces the portable
+//! code, which is how the tests prove the two give the same rows.
+
+use rayon::prelude::*;
+use std::sync::OnceLock;
+
+/// Environment variable that forces the portable kernels (any value but empty or `0`).
+pub const PORTABLE_ENV: &str = "WHOSAID_PORTABLE_KERNELS";
+
+/// Which build of the kernels runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isa {
+    /// Plain Rust, for any CPU.
+    Portable,
+    /// `std::arch` AVX2 intrinsics (integer products) and AVX2 code generation (float loops).
+    Avx2,
+}
+
+impl Isa {
+    /// The best build this CPU runs, unless `WHOSAID_PORTABLE_KERNELS` forces the portable one.
+    /// Decided once per process.
+    pub fn current() -> Isa {
+        static ISA: OnceLock<Isa> = OnceLock::new();
+        *ISA.get_or_init(|| {
+            let forced = std::env::var_os(PORTABLE_ENV).is_some_and(|v| !v.is_empty() && v != "0");
+            if forced {
+                Isa::Portable
+            } else {
+                Isa::detect()
+            }
+        })
+    }
+
+    /// The best build this CPU runs.
+    pub fn detect() -> Isa {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            return Isa::Avx2;
+        }
+        Isa::Portable
+    }
+}
+
+/// The integer reduction runs over `K` padded to a multiple of this (one AVX2 step, 16 i16).
+const K_STEP: usize = 16;
+
+/// Activations are quantized to this many steps over their layer's range (12 bits). The kernel
+/// multiplies i16 by i16 whatever the width, so finer steps than 8 bits cost nothing; they
+/// are bounded only by exactness (`MAX_K`).
+pub const ACT_LEVELS: i32 = 4095;
+
+/// Largest weight magnitude (int8, symmetric).
+pub const W_LEVELS: i32 = 127;
+
+/// Longest reduction allowed: |activation| <= `ACT_LEVELS` and |weight| <= `W_LEVELS`, so a
+/// sum of `MAX_K` products stays below 2^31 and i32 never overflows (4,128 >= the encoder's
+/// widest input, 1,536).
+pub const MAX_K: usize = (i32::MAX / (ACT_LEVELS * W_LEVELS)) as usize / K_STEP * K_STEP;
+
+/// `k` rounded up to the kernels' step.
+pub fn padded(k: usize) -> usize {
+    k.div_ceil(K_STEP) * K_STEP
+}
+
+/// Rows of `x` per parallel task: each output element is computed by one task, in one order.
+const ROWS_PER_TASK: usize = 16;
+
+/// `out[i * m + j] = sum_k x[i * kp + k] * w[j * kp + k]` over `n` rows of `x` and `m` rows of
+/// `w`, exactly (i32). `kp` is a multiple of 16 and at most `MAX_K`; values are at most
+/// `ACT_LEVELS` in magnitude in `x` and `W_LEVELS` in `w` (what the quantizers give), so no
+/// sum overflows.
+pub fn gemm_i16(isa: Isa, x: &[i16], n: usize, w: &[i16], m: usize, kp: usize, out: &mut [i32]) {
+    assert!(
+        kp.is_multiple_of(K_STEP) && kp <= MAX_K,
+        "reduction length {kp}"
+    );
+    assert!(x.len() >= n * kp && w.len() >= m * kp && out.len() >= n * m);
+    if n == 0 || m == 0 {
+        return;
+    }
+    out[..n * m]
+        .par_chunks_mut(ROWS_PER_TASK * m)
+        .enumerate()
+        .for_each(|(t, out)| {
+            let i0 = t * ROWS_PER_TASK;
+            let rows = out.len() / m;
+            let x = &x[i0 * kp..(i0 + rows) * kp];
+            match isa {
+                #[cfg(target_arch = "x86_64")]
+                // SAFETY: `Isa::Avx2` is only chosen when the CPU has AVX2; sizes asserted above.
+                Isa::Avx2 => unsafe { avx2::gemm(x, rows, w, m, kp, out) },
+                _ => gemm_portable(x, rows, w, m, kp, out),
+            }
+        });
+}
+
+/// The portable integer product: one plain i32 sum per output element.
+fn gemm_portable(x: &[i16], n: usize, w: &[i16], m: usize, kp: usize, out: &mut [i32]) {
+    for i in 0..n {
+        let xr = &x[i * kp..(i + 1) * kp];
+        for j in 0..m {
+            let wr = &w[j * kp..(j + 1) * kp];
+            out[i * m + j] = xr
+                .iter()
+                .zip(wr)
+                .map(|(&a, &b)| i32::from(a) * i32::from(b))
+                .sum();
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use std::arch::x86_64::*;
+
+    /// Weight rows per cache block: 32 rows of the widest layer (1,536 i16) are 96 KiB.
+    const W_BLOCK: usize = 32;
+
+    /// As `gemm_portable`, by blocks of 2 rows of `x` times 4 rows of `w` in registers.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2; `x` holds `n * kp`, `w` `m * kp`, `out` `n * m` values, and
+    /// `kp` is a multiple of 16.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn gemm(x: &[i16], n: usize, w: &[i16], m: usize, kp: usize, out: &mut [i32]) {
+        let mut j0 = 0;
+        while j0 < m {
+            let j1 = (j0 + W_BLOCK).min(m);
+            let mut i = 0;
+            while i + 2 <= n {
+                let mut j = j0;
+                while j + 4 <= j1 {
+                    block::<2, 4>(x, i, w, j, kp, m, out);
+                    j += 4;
+                }
+                while j < j1 {
+                    block::<2, 1>(x, i, w, j, kp, m, out);
+                    j += 1;
+                }
+                i += 2;
+            }
+            if i < n {
+                let mut j = j0;
+                while j + 4 <= j1 {
+                    block::<1, 4>(x, i, w, j, kp, m, out);
+                    j += 4;
+                }
+                while j < j1 {
+                    block::<1, 1>(x, i, w, j, kp, m, out);
+                    j += 1;
+                }
+            }
+            j0 = j1;
+        }
+    }
+
+    /// Rows `i..i + R` of `x` times rows `j..j + C` of `w`. `madd` multiplies i16 pairs and adds
+    /// each pair into an i32 exactly (|2 * 4095 * 127| fits), and the i32 sums cannot overflow
+    /// (see `MAX_K`), so the result is the exact integer.
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn block<const R: usize, const C: usize>(
+        x: &[i16],
+        i: usize,
+        w: &[i16],
+        j: usize,
+        kp: usize,
+        m: usize,
+        out: &mut [i32],
+    ) {
+        // Indexed loops over the const block sizes: they unroll into registers.
+        let mut acc = [[_mm256_setzero_si256(); C]; R];
+        let (xp, wp) = (x.as_ptr(), w.as_ptr());
+        let mut k = 0;
+        while k < kp {
+            let mut xv = [_mm256_setzero_si256(); R];
+            for (r, v) in xv.iter_mut().enumerate() {
+                *v = _mm256_loadu_si256(xp.add((i + r) * kp + k) as *const __m256i);
+            }
+            #[allow(clippy::needless_range_loop)]
+            for c in 0..C {
+                let wv = _mm256_loadu_si256(wp.add((j + c) * kp + k) as *const __m256i);
+                for r in 0..R {
+                    acc[r][c] = _mm256_add_epi32(acc[r][c], _mm256_madd_epi16(xv[r], wv));
+                }
+            }
+            k += 16;
+        }
+        for (r, row) in acc.iter().enumerate() {
+            for (c, &v) in row.iter().enumerate() {
+                let mut lanes = [0i32; 8];
+                _mm256_storeu_si256(lanes.as_mut_ptr() as *mut __m256i, v);
+                out[(i + r) * m + j + c] = lanes.iter().sum();
+            }
+        }
+    }
+}
+
+/// Rounds to the nearest integer, ties to even, for |v| < 2^22: adding 1.5 * 2^23 leaves no
+/// fraction bits, and both operations are exactly rounded, so every CPU gives the same.
+#[inline(always)]
+pub fn round_even(v: f32) -> f32 {
+    const MAGIC: f32 = 12_582_912.0;
+    (v + MAGIC) - MAGIC
+}
+
+/// A linear layer `x W^T + b` on int8 weights (symmetric, one scale per output row) and
+/// activations quantized to `ACT_LEVELS` steps over a fixed input range (asymmetric, with a
+/// zero point, as libtorch's int8 ops do, but 12 bits instead of 8). The range is the layer's
+/// calibrated one, never the batch's, so a row's result depends on that row alone.
+pub struct QuantLinear {
+    inputs: usize,
+    outputs: usize,
+    kp: usize,
+    /// `[outputs, kp]` weights in -127..=127, widened to i16 once (packed), zero-padded.
+    weight: Vec<i16>,
+    /// Per output row: activation step times the row's weight scale.
+    scale: Vec<f32>,
+    bias: Vec<f32>,
+    lo: f32,
+    hi: f32,
+    inv_step: f32,
+    /// Zero point: the quantized activation is `round(x / step)` in `-zero..=ACT_LEVELS - zero`.
+    zero: f32,
+}
+
+impl QuantLinear {
+    /// `weight` is `[outputs, inputs]` row-major; `range` the calibrated input range.
+    pub fn new(weight: &[f32], bias: &[f32], outputs: usize, range: (f64, f64)) -> QuantLinear {
+        assert!(outputs > 0 && weight.len().is_multiple_of(outputs) && bias.len() == outputs);
+        let inputs = weight.len() / outputs;
+        let kp = padded(inputs);
+        assert!(kp <= MAX_K, "{inputs} inputs");
+        // The range holds 0, so zero (padding, exact zeros) quantizes exactly.
+        let (lo, hi) = (range.0.min(0.0) as f32, range.1.max(0.0) as f32);
+        let levels = ACT_LEVELS as f32;
+        let step = ((hi - lo) / levels).max(f32::MIN_POSITIVE);
+        let zero = round_even(-lo / step).clamp(0.0, levels);
+        let mut q = vec![0i16; outputs * kp];
+        let mut scale = Vec::with_capacity(outputs);
+        for (j, row) in weight.chunks_exact(inputs).enumerate() {
+            let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+            let wl = W_LEVELS as f32;
+            let w_scale = (max / wl).max(f32::MIN_POSITIVE);
+            for (k, &v) in row.iter().enumerate() {
+                q[j * kp + k] = round_even(v / w_scale).clamp(-wl, wl) as i16;
+            }
+            scale.push(step * w_scale);
+        }
+        QuantLinear {
+            inputs,
+            outputs,
+            kp,
+            weight: q,
+            scale,
+            bias: bias.to_vec(),
+            lo,
+            hi,
+            inv_step: 1.0 / step,
+            zero,
+        }
+    }
+
+    /// Output width.
+    pub fn outputs(&self) -> usize {
+        self.outputs
+    }
+
+    /// `x` is `[n, inputs]`; returns `[n, outputs]`.
+    pub fn forward(&self, isa: Isa, x: &[f32]) -> Vec<f32> {
+        let n = x.len() / self.inputs;
+        let mut q = vec![0i16; n * self.kp];
+        let (lo_q, hi_q) = (-self.zero, ACT_LEVELS as f32 - self.zero);
+        q.par_chunks_mut(self.kp)
+            .zip(x.par_chunks(self.inputs))
+            .for_each(|(q, x)| {
+                for (q, &v) in q.iter_mut().zip(x) {
+                    let v = round_even(v.clamp(self.lo, self.hi) * self.inv_step);
+                    *q = v.clamp(lo_q, hi_q) as i16;
+                }
+            });
+        let mut acc = vec![0i32; n * self.outputs];
+        gemm_i16(isa, &q, n, &self.weight, self.outputs, self.kp, &mut acc);
+        let mut out = vec![0f32; n * self.outputs];
+        out.par_chunks_mut(self.outputs)
+            .zip(acc.par_chunks(self.outputs))
+            .for_each(|(o, a)| {
+                for j in 0..self.outputs {
+                    o[j] = a[j] as f32 * self.scale[j] + self.bias[j];
+                }
+            });
+        out
+    }
+}
+
+/// Sums 8 lanes in one fixed tree.
+#[inline(always)]
+fn tree(l: [f32; 8]) -> f32 {
+    let a = [l[0] + l[4], l[1] + l[5], l[2] + l[6], l[3] + l[7]];
+    (a[0] + a[2]) + (a[1] + a[3])
+}
+
+/// `a . b` in a fixed order: element `k` goes to lane `k % 8`, lanes added in order, then a
+/// fixed tree. Lengths must match.
+#[inline(always)]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    debug_assert_eq!(a.len(), b.len());
+    let mut l = [0f32; 8];
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let (ra, rb) = (ca.remainder(), cb.remainder());
+    for (x, y) in ca.zip(cb) {
+        for i in 0..8 {
+            l[i] += x[i] * y[i];
+        }
+    }
+    for i in 0..ra.len() {
+        l[i] += ra[i] * rb[i];
+    }
+    tree(l)
+}
+
+/// The sum of `a` in the order `dot` uses.
+#[inline(always)]
+pub fn sum(a: &[f32]) -> f32 {
+    let mut l = [0f32; 8];
+    let c = a.chunks_exact(8);
+    let r = c.remainder();
+    for x in c {
+        for i in 0..8 {
+            l[i] += x[i];
+        }
+    }
+    for i in 0..r.len() {
+        l[i] += r[i];
+    }
+    tree(l)
+}
+
+/// `out[i * m + j] = x_i . w_j + bias_j` for `x` `[n, k]`, `w` `[m, k]`, in f32, each element
+/// one `dot`. The AVX2 build is the same code compiled for wider registers: same operations
+/// per element in the same order, so the same bits.
+pub fn linear_f32(isa: Isa, x: &[f32], w: &[f32], bias: Option<&[f32]>, m: usize) -> Vec<f32> {
+    let k = w.len() / m.max(1);
+    let n = x.len().checked_div(k).unwrap_or(0);
+    let mut out = vec![0f32; n * m];
+    if n == 0 || m == 0 {
+        return out;
+    }
+    out.par_chunks_mut(ROWS_PER_TASK * m)
+        .enumerate()
+        .for_each(|(t, out)| {
+            let i0 = t * ROWS_PER_TASK;
+            let rows = out.len() / m;
+            let x = &x[i0 * k..(i0 + rows) * k];
+            match isa {
+                #[cfg(target_arch = "x86_64")]
+                // SAFETY: chosen only when the CPU has AVX2.
+                Isa::Avx2 => unsafe { linear_rows_avx2(x, w, bias, k, m, out) },
+                _ => linear_rows(x, w, bias, k, m, out),
+            }
+        });
+    out
+}
+
+#[inline(always)]
+fn linear_rows(x: &[f32], w: &[f32], bias: Option<&[f32]>, k: usize, m: usize, out: &mut [f32]) {
+    for (xr, o) in x.chunks_exact(k).zip(out.chunks_exact_mut(m)) {
+        for (j, (o, wr)) in o.iter_mut().zip(w.chunks_exact(k)).enumerate() {
+            *o = dot(xr, wr) + bias.map_or(0.0, |b| b[j]);
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn linear_rows_avx2(
+    x: &[f32],
+    w: &[f32],
+    bias: Option<&[f32]>,
+    k: usize,
+    m: usize,
+    out: &mut [f32],
+) {
+    linear_rows(x, w, bias, k, m, out)
+}
+
+/// Runs `f` compiled for AVX2 when `isa` says so, else as is: for float loops whose results do
+/// not depend on the code generation (no FMA, fixed order), only their speed does.
+#[inline(always)]
+pub fn with_isa<T>(isa: Isa, f: impl FnOnce() -> T) -> T {
+    #[cfg(target_arch = "x86_64")]
+    if isa == Isa::Avx2 {
+        #[target_feature(enable = "avx2")]
+        unsafe fn run<T>(f: impl FnOnce() -> T) -> T {
+            f()
+        }
+        // SAFETY: chosen only when the CPU has AVX2.
+        return unsafe { run(f) };
+    }
+    let _ = isa;
+    f()
+}
+
+/// `e^x` from `+ - *` only: `x = n ln2 + r` (Cody-Waite split of ln 2, so `n * LN2_HI` is
+/// exact), a degree-7 Taylor polynomial on |r| <= ln2 / 2 (relative error below 1e-8), times
+/// 2^n built from bits. 0 below -87.3 (where f32 would go subnormal), capped at e^88.
+#[inline(always)]
+pub fn exp(x: f32) -> f32 {
+    const LOG2E: f32 = std::f32::consts::LOG2_E;
+    const LN2_HI: f32 = 0.693_359_4;
+    const LN2_LO: f32 = -2.121_944_4e-4;
+    let under = x < -87.3;
+    let x = x.clamp(-87.3, 88.0);
+    let n = round_even(x * LOG2E);
+    let r = (x - n * LN2_HI) - n * LN2_LO;
+    let p = 1.0
+        + r * (1.0
+            + r * (0.5
+                + r * (1.0 / 6.0
+                    + r * (1.0 / 24.0
+                        + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
+    let two_n = f32::from_bits(((n as i32 + 127) as u32) << 23);
+    if under {
+        0.0
+    } else {
+        p * two_n
+    }
+}
+
+/// The error function, Abramowitz and Stegun 7.1.26 (absolute error below 1e-6 in f32, under
+/// the step the next layer quantizes to), on our `exp`.
+#[inline(always)]
+pub fn erf(x: f32) -> f32 {
+    let a = x.abs();
+    let t = 1.0 / (1.0 + 0.327_591_1 * a);
+    let poly = t
+        * (0.254_829_6
+            + t * (-0.284_496_74 + t * (1.421_413_8 + t * (-1.453_152 + t * 1.061_405_4))));
+    let y = 1.0 - poly * exp(-a * a);
+    if x < 0.0 {
+        -y
+    } else {
+        y
+    }
+}
+
+/// The exact gelu, `x/2 (1 + erf(x / sqrt 2))` (rust-bert's `gelu("none")`).
+#[inline(always)]
+pub fn gelu(x: f32) -> f32 {
+    0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+/// Natural log of a positive finite `v`, in f64 from `+ - * /`: `v = 2^e m` with m in
+/// [sqrt(1/2), sqrt(2)), `ln m = 2 atanh((m-1)/(m+1))` by its series to s^19 (|s| < 0.172,
+/// error below 1e-15).
+pub fn ln(v: f64) -> f64 {
+    debug_assert!(v > 0.0 && v.is_finite());
+    let bits = v.to_bits();
+    let mut e = ((bits >> 52) & 0x7ff) as i64 - 1023;
+    let mut m = f64::from_bits((bits & 0x000f_ffff_ffff_ffff) | 0x3ff0_0000_0000_0000);
+    if m > std::f64::consts::SQRT_2 {
+        m *= 0.5;
+        e += 1;
+    }
+    let s = (m - 1.0) / (m + 1.0);
+    let s2 = s * s;
+    let mut series = 0.0;
+    for k in (0..10).rev() {
+        series = series * s2 + 1.0 / (2 * k + 1) as f64;
+    }
+    e as f64 * std::f64::consts::LN_2 + 2.0 * s * series
+}
+
+/// `log_softmax` of `x` in place: `x - max - ln(sum e^(x - max))`.
+pub fn log_softmax(x: &mut [f32]) {
+    if x.is_empty() {
+        return;
+    }
+    let max = x.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    let mut e: Vec<f32> = x.iter().map(|&v| exp(v - max)).collect();
+    let lse = max + ln(f64::from(sum(&e))) as f32;
+    e.clear();
+    for v in x.iter_mut() {
+        *v -= lse;
+    }
+}
+
+/// `softmax` of `x` in place.
+#[inline(always)]
+pub fn softmax(x: &mut [f32]) {
+    let max = x.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
+    for v in x.iter_mut() {
+        *v = exp(*v - max);
+    }
+    let inv = 1.0 / sum(x);
+    for v in x.iter_mut() {
+        *v *= inv;
+    }
+}
+
+/// Layer norm of each `d`-wide row of `x` in place: mean and variance by `sum`, then
+/// `(x - mean) / sqrt(var + eps) * w + b`.
+pub fn layer_norm(isa: Isa, x: &mut [f32], w: &[f32], b: &[f32], eps: f32) {
+    let d = w.len();
+    x.par_chunks_mut(d * ROWS_PER_TASK).for_each(|rows| {
+        with_isa(isa, || {
+            let mut centred = vec![0f32; d];
+            for row in rows.chunks_exact_mut(d) {
+                let mean = sum(row) / d as f32;
+                for (c, &v) in centred.iter_mut().zip(row.iter()) {
+                    *c = v - mean;
+                }
+                let var = dot(&centred, &centred) / d as f32;
+                let inv = 1.0 / (var + eps).sqrt();
+                for (k, v) in row.iter_mut().enumerate() {
+                    *v = centred[k] * inv * w[k] + b[k];
+                }
+            }
+        })
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic generator (xorshift), so the tests need no crate.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn range(&mut self, lo: i32, hi: i32) -> i32 {
+            lo + (self.next() % (hi - lo + 1) as u64) as i32
+        }
+        fn f32(&mut self) -> f32 {
+            (self.next() % 2_000_001) as f32 / 1_000_000.0 - 1.0
+        }
+    }
+
+    fn naive(x: &[i16], n: usize, w: &[i16], m: usize, kp: usize) -> Vec<i32> {
+        let mut out = vec![0i32; n * m];
+        for i in 0..n {
+            for j in 0..m {
+                let mut s = 0i64;
+                for k in 0..kp {
+                    s += i64::from(x[i * kp + k]) * i64::from(w[j * kp + k]);
+                }
+                out[i * m + j] = i32::try_from(s).unwrap();
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn integer_products_are_exact_on_every_build() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let builds: Vec<Isa> = [Isa::Portable, Isa::detect()].into_iter().collect();
+        // Odd sizes, tails of both blocks, one row, more rows than one task, extreme values.
+        for &(n, m, k) in &[
+            (1, 1, 1),
+            (3, 5, 17),
+            (2, 4, 16),
+            (17, 33, 384),
+            (7, 13, 1536),
+            (40, 3, 100),
+            (1, 70, 31),
+        ] {
+            let kp = padded(k);
+            let mut x = vec![0i16; n * kp];
+            let mut w = vec![0i16; m * kp];
+            for i in 0..n {
+                for c in 0..k {
+                    x[i * kp + c] = rng.range(-ACT_LEVELS, ACT_LEVELS) as i16;
+                }
+            }
+            for j in 0..m {
+                for c in 0..k {
+                    w[j * kp + c] = rng.range(-W_LEVELS, W_LEVELS) as i16;
+                }
+            }
+            // The worst case for overflow: every product at its largest.
+            if n == 1 && m == 1 {
+                x.iter_mut().for_each(|v| *v = -ACT_LEVELS as i16);
+                w.iter_mut().for_each(|v| *v = -W_LEVELS as i16);
+            }
+            let want = naive(&x, n, &w, m, kp);
+            for &isa in &builds {
+                let mut got = vec![0i32; n * m];
+                gemm_i16(isa, &x, n, &w, m, kp, &mut got);
+                assert_eq!(got, want, "{isa:?} {n}x{m}x{k}");
+            }
+        }
+    }
+
+    #[test]
+    fn largest_reduction_does_not_overflow() {
+        let kp = MAX_K;
+        let x = vec![-ACT_LEVELS as i16; kp];
+        let w = vec![-W_LEVELS as i16; kp];
+        for isa in [Isa::Portable, Isa::detect()] {
+            let mut got = [0i32; 1];
+            gemm_i16(isa, &x, 1, &w, 1, kp, &mut got);
+            let want = i64::from(ACT_LEVELS * W_LEVELS) * kp as i64;
+            assert_eq!(i64::from(got[0]), want, "{isa:?}");
+        }
+    }
+
+    #[test]
+    fn float_products_are_the_same_bits_on_every_build() {
+        let mut rng = Rng(42);
+        for &(n, m, k) in &[(1, 1, 1), (5, 7, 13), (33, 9, 400), (2, 51, 256)] {
+            let x: Vec<f32> = (0..n * k).map(|_| rng.f32() * 3.0).collect();
+            let w: Vec<f32> = (0..m * k).map(|_| rng.f32()).collect();
+            let b: Vec<f32> = (0..m).map(|_| rng.f32()).collect();
+            let portable = linear_f32(Isa::Portable, &x, &w, Some(&b), m);
+            let native = linear_f32(Isa::detect(), &x, &w, Some(&b), m);
+            let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&portable), bits(&native));
+            // and it is a dot product: close to the f64 one
+            for i in 0..n {
+                for j in 0..m {
+                    let r: f64 = (0..k)
+                        .map(|c| f64::from(x[i * k + c]) * f64::from(w[j * k + c]))
+                        .sum::<f64>()
+                        + f64::from(b[j]);
+                    assert!((f64::from(portable[i * m + j]) - r).abs() < 1e-4, "{i} {j}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quantized_linear_is_close_to_f32_and_the_same_on_every_build() {
+        let mut rng = Rng(7);
+        let (n, m, k) = (9, 21, 45);
+        let w: Vec<f32> = (0..m * k).map(|_| rng.f32() * 0.1).collect();
+        let b: Vec<f32> = (0..m).map(|_| rng.f32()).collect();
+        let x: Vec<f32> = (0..n * k).map(|_| rng.f32() * 2.0).collect();
+        let lin = QuantLinear::new(&w, &b, m, (-2.0, 2.0));
+        let a = lin.forward(Isa::Portable, &x);
+        let c = lin.forward(Isa::detect(), &x);
+        assert_eq!(
+            a.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        );
+        let f = linear_f32(Isa::Portable, &x, &w, Some(&b), m);
+        let worst = a
+            .iter()
+            .zip(&f)
+            .map(|(p, q)| (p - q).abs())
+            .fold(0.0, f32::max);
+        assert!(worst < 0.05, "worst error {worst}");
+    }
+
+    #[test]
+    fn math_functions_are_accurate() {
+        for i in -870..=880 {
+            let x = i as f32 / 10.0;
+            let e = f64::from(exp(x));
+            let want = f64::from(x).exp();
+            assert!(
+                (e - want).abs() <= want * 2e-7,
+                "exp({x}) = {e}, want {want}"
+            );
+        }
+        for i in -3000..=3000 {
+            let x = i as f32 / 1000.0;
+            let g = f64::from(erf(x));
+            let want = series_erf(f64::from(x));
+            // 1.5e-7 for the formula, plus f32 rounding.
+            assert!((g - want).abs() < 1e-6, "erf({x}) = {g}, want {want}");
+        }
+        assert!((erf(6.0) - 1.0).abs() < 1e-7 && (erf(-6.0) + 1.0).abs() < 1e-7);
+        assert_eq!(exp(-100.0), 0.0);
+        assert_eq!(exp(0.0), 1.0);
+        for v in [1e-30, 0.3, 1.0, 2.0, 7.5, 513.0, 1e30] {
+            assert!(
+                (ln(v) - v.ln()).abs() < 1e-14 * (1.0 + v.ln().abs()),
+                "ln({v})"
+            );
+        }
+    }
+
+    /// erf by its Taylor series in f64 (for |x| <= 3 the cancellation costs under 5 digits),
+    /// a reference independent of the function under test.
+    fn series_erf(x: f64) -> f64 {
+        let mut term = x;
+        let mut s = x;
+        for n in 1..200 {
+            term *= -x * x / n as f64;
+            s += term / (2 * n + 1) as f64;
+        }
+        s * 2.0 / std::f64::consts::PI.sqrt()
+    }
+
+    #[test]
+    fn softmaxes_normalise() {
+        let mut x = vec![1.0f32, 2.0, 3.0, -50.0, 0.5];
+        let mut y = x.clone();
+        softmax(&mut x);
+        assert!((sum(&x) - 1.0).abs() < 1e-6);
+        log_softmax(&mut y);
+        for (p, l) in x.iter().zip(&y) {
+            assert!((p.ln() - l).abs() < 1e-5);
+        }
+    }
+}
