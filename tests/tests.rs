@@ -375,6 +375,39 @@ fn kinds_option_selects_rows() {
 }
 
 #[test]
+fn kinds_claims_keeps_every_non_action_row() {
+    let path = repo().join("corpus/ceasefire_talks.txt");
+    let all = records(&stdout(&run(whosaid().args(["run", "--quiet"]).arg(&path))));
+    let claims = records(&stdout(&run(whosaid()
+        .args(["run", "--quiet", "--kinds", "claims"])
+        .arg(&path))));
+    assert_eq!(claims[0], all[0], "header");
+    let expected: Vec<_> = all[1..]
+        .iter()
+        .filter(|r| r[2] != "action")
+        .cloned()
+        .collect();
+    assert!(!expected.is_empty());
+    assert!(
+        expected.len() < all.len() - 1,
+        "the article has actions too"
+    );
+    assert_eq!(claims[1..].to_vec(), expected);
+    // beliefs and evidence select exactly their own kinds, whatever the rules emit.
+    let o = run(whosaid()
+        .args(["run", "--quiet", "--kinds", "beliefs,evidence"])
+        .arg(&path));
+    let recs = records(&stdout(&o));
+    assert_eq!(recs[0], all[0]);
+    let be: Vec<_> = all[1..]
+        .iter()
+        .filter(|r| r[2] == "belief" || r[2] == "evidence")
+        .cloned()
+        .collect();
+    assert_eq!(recs[1..].to_vec(), be);
+}
+
+#[test]
 fn sentences_and_tokens_print_scalar_offsets() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("t.txt");
