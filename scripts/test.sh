@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # One command that runs every test: sets up libtorch and the encoder if missing, then the unit
 # and integration tests (which use the committed model and ../shared/data), formatting and
-# lint checks, and the labelled-sentence regression corpus.
+# lint checks, and the labelled-sentence regression corpus. scripts/browser.sh installs headless
+# Chromium for the `whosaid show` page tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+bash scripts/browser.sh
 cargo fmt --check
 cargo clippy --release --all-targets --quiet -- -D warnings
 cargo test --release 2>&1

@@ -10,7 +10,7 @@
 //! 4. [`attribution`]: direct, indirect and mixed quotes with their cue and speaker;
 //! 5. [`resolve`]: pronouns and partial names to the fullest name in the article;
 //! 6. [`actions`]: agent, action, object;
-//! 7. [`output`]: claims as CSV or JSON Lines rows.
+//! 7. [`output`]: claims as CSV or JSON Lines rows; [`show`]: the same rows as HTML pages.
 //!
 //! [`document::Document`] is what the stages fill in; [`pipeline`] runs the stages over
 //! folders of articles in parallel, in a deterministic order. [`check`] runs labelled
@@ -30,6 +30,7 @@ pub mod pipeline;
 mod properties;
 pub mod resolve;
 pub mod segment;
+pub mod show;
 pub mod span;
 pub mod stage;
 pub mod tokenize;

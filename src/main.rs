@@ -10,7 +10,7 @@ use whosaid::document::{ClaimKind, Document};
 use whosaid::input::Article;
 use whosaid::model::{ModelConfig, Precision};
 use whosaid::output::target::Output;
-use whosaid::output::Format;
+use whosaid::output::{Format, RowFormat};
 use whosaid::pipeline::{Pipeline, RunOptions, RunStats};
 use whosaid::stage::RuleOptions;
 
@@ -61,6 +61,10 @@ enum Command {
     /// Process articles (files and folders) into one CSV of claims and actions.
     #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
+    /// HTML pages of the claims: one article to `-o page.html`, or a folder of pages (paths
+    /// mirrored) and `index.html` with `-o DIR`.
+    #[command(after_help = EXIT_CODES)]
+    Show(ShowArgs),
     /// Print sentences: start<TAB>end<TAB>text (Unicode scalar offsets).
     Sentences(FileArgs),
     /// Print tokens: start<TAB>end<TAB>text.
@@ -136,13 +140,31 @@ struct RunArgs {
     input: InputArgs,
     #[command(flatten)]
     rules: RuleArgs,
-    /// Output file; `-` or absent for stdout. A regular file is written under a temporary
-    /// name and renamed at the end; a device or FIFO is written in place.
-    #[arg(short, long)]
+    /// Output file; `-` or absent for stdout (not for xlsx). A regular file is written under a
+    /// temporary name and renamed at the end; a device or FIFO is written in place.
+    #[arg(short, long, required_if_eq("format", "xlsx"))]
     output: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "csv")]
     format: Format,
+    /// CSV for Excel: a UTF-8 byte-order mark before the header (the rest unchanged).
+    #[arg(long)]
+    excel_csv: bool,
     /// No progress bar and no summary line.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// A file ending in .html (one page, for one article) or a folder (a page per article
+    /// and index.html).
+    #[arg(short, long)]
+    output: PathBuf,
+    /// No summary line.
     #[arg(short, long)]
     quiet: bool,
 }
@@ -228,6 +250,7 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
     tch::set_num_threads(threads(None) as i32);
     match cli.command {
         Command::Run(args) => run(model, args),
+        Command::Show(args) => show(model, args),
         Command::Sentences(a) => {
             print_layer(&a.file, |d| d.sentences.iter().map(|s| s.span).collect())
         }
@@ -340,13 +363,17 @@ fn discover(input: &InputArgs) -> (Vec<Article>, usize) {
 }
 
 fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
+    let format = RowFormat::new(args.format, args.excel_csv)?;
+    if format == RowFormat::Xlsx && args.output.as_deref() == Some(Path::new("-")) {
+        anyhow::bail!("--format xlsx writes a workbook file: give -o FILE.xlsx, not -");
+    }
     let n = threads(args.input.threads);
     tch::set_num_threads(n as i32);
     let (articles, missing) = discover(&args.input);
     let pipeline = load_pipeline(model, args.rules.options())?;
     let opts = RunOptions {
         threads: n,
-        format: args.format,
+        format,
         progress: !args.quiet && std::io::stderr().is_terminal(),
         max_bytes: (args.input.max_mb * 1e6) as u64,
         kinds: args.rules.kinds(),
@@ -360,6 +387,43 @@ fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
             "whosaid: {} articles, {} rows{}",
             stats.articles,
             stats.rows,
+            if failed > 0 {
+                format!(", {failed} failed")
+            } else {
+                String::new()
+            }
+        );
+    }
+    Ok(exit_code(failed == 0))
+}
+
+fn show(model: ModelConfig, args: ShowArgs) -> Result<ExitCode> {
+    let n = threads(args.input.threads);
+    tch::set_num_threads(n as i32);
+    let (articles, unread) = whosaid::input::discover(&args.input.inputs, &args.input.ext);
+    for (p, e) in &unread {
+        eprintln!("whosaid: {p}: {e}");
+    }
+    let unread: Vec<(String, String)> = unread
+        .into_iter()
+        .map(|(p, e)| (p, e.to_string()))
+        .collect();
+    let pipeline = load_pipeline(model, args.rules.options())?;
+    let opts = whosaid::show::ShowOptions {
+        threads: n,
+        max_bytes: (args.input.max_mb * 1e6) as u64,
+        kinds: args.rules.kinds(),
+    };
+    let target = whosaid::show::Target::for_path(&args.output);
+    let stats = whosaid::show::show(&pipeline, &articles, &unread, &target, &opts)?;
+    let failed = stats.failed + unread.len();
+    if !args.quiet {
+        eprintln!(
+            "whosaid: {} articles, {} claims, {} pages in {}{}",
+            stats.articles,
+            stats.rows,
+            stats.pages,
+            args.output.display(),
             if failed > 0 {
                 format!(", {failed} failed")
             } else {
@@ -481,7 +545,7 @@ fn bench(model: ModelConfig, args: BenchArgs) -> Result<ExitCode> {
     let load = t0.elapsed().as_secs_f64();
     let opts = RunOptions {
         threads: n,
-        format: Format::Csv,
+        format: RowFormat::Csv { bom: false },
         progress: false,
         max_bytes: 50_000_000,
         kinds: vec![],

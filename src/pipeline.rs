@@ -5,7 +5,7 @@
 use crate::document::{ClaimKind, Document};
 use crate::input::{read_article, Article};
 use crate::model::{ModelConfig, ModelError};
-use crate::output::{rows, Format, Row, RowWriter};
+use crate::output::{rows, Row, RowFormat, RowWriter};
 use crate::stage::{guarded, FaultInjection, Layer, RuleOptions, Stage, StageError};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -135,13 +135,13 @@ impl Pipeline {
 /// fixed (not derived from the thread count) because the model batches sentences across the
 /// articles of a window: the same windows give the same batches, so output never depends on
 /// the thread count.
-const WINDOW: usize = 32;
+pub const WINDOW: usize = 32;
 
 /// How `run` writes and reports.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
     pub threads: usize,
-    pub format: Format,
+    pub format: RowFormat,
     pub progress: bool,
     pub max_bytes: u64,
     /// Kinds written; all when empty.
@@ -223,9 +223,11 @@ pub fn run<W: Write>(
                         writer.write(r)?;
                     }
                     stats.rows += rs.len();
+                    writer.article_done(&a.name, None)?;
                 }
                 Err(e) => {
                     stats.failed += 1;
+                    writer.article_done(&a.name, Some(&e))?;
                     let msg = format!("whosaid: {}: {e}", a.path.display());
                     match &bar {
                         Some(b) => b.println(msg),

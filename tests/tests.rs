@@ -789,3 +789,619 @@ fn int8_results_do_not_depend_on_batch_mates() {
     });
     assert!(same * 10 >= all * 9, "{same}/{all} heads agree with f32");
 }
+
+// --- `whosaid show`: the pages, rendered by headless Chromium -------------------------------
+
+/// Headless Chromium (`scripts/browser.sh` installs Debian's), or `None` with the reason
+/// printed. Under CI=true a missing browser fails the test instead.
+fn chromium() -> Option<PathBuf> {
+    let p = std::env::var_os("WHOSAID_CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    if p.exists() {
+        return Some(p);
+    }
+    let why = format!(
+        "no browser at {} (scripts/browser.sh installs it)",
+        p.display()
+    );
+    assert!(std::env::var("CI").as_deref() != Ok("true"), "{why}");
+    eprintln!("skipping: {why}");
+    None
+}
+
+/// Chromium on `url` with the given extra arguments, headless with a fresh profile and no
+/// network services; returns its stdout.
+fn chromium_on(chrome: &std::path::Path, url: &str, extra: &[String]) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let o = Command::new(chrome)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    assert!(o.status.success(), "chromium failed: {}", stderr(&o));
+    stdout(&o)
+}
+
+fn file_url(p: &std::path::Path) -> String {
+    format!("file://{}", p.canonicalize().unwrap().display())
+}
+
+/// The DOM after the page's scripts ran, as Chromium serializes it.
+fn dump_dom(chrome: &std::path::Path, url: &str) -> String {
+    chromium_on(chrome, url, &["--dump-dom".to_string()])
+}
+
+/// Text of serialized HTML with tags removed and the serializer's escapes undone.
+fn html_text(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + rest[i..].find('>').unwrap() + 1..];
+    }
+    out.push_str(rest);
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&nbsp;", "\u{a0}")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+}
+
+/// The value of attribute `name` in the start tag `tag`.
+fn attr<'t>(tag: &'t str, name: &str) -> Option<&'t str> {
+    let key = format!(" {name}=\"");
+    let s = tag.find(&key)? + key.len();
+    tag[s..].split('"').next()
+}
+
+/// A marked segment of an article page: `[start, end)`, its part ids, its class, its text.
+#[derive(Debug, PartialEq)]
+struct Mark {
+    start: usize,
+    end: usize,
+    parts: Vec<String>,
+    class: String,
+    text: String,
+}
+
+/// Every `<mark>` in a serialized DOM (the pages never nest elements inside a mark).
+fn marks(dom: &str) -> Vec<Mark> {
+    let mut out = Vec::new();
+    let mut rest = dom;
+    while let Some(i) = rest.find("<mark ") {
+        rest = &rest[i..];
+        let tag = &rest[..rest.find('>').unwrap()];
+        let close = rest.find("</mark>").unwrap();
+        out.push(Mark {
+            start: attr(tag, "data-start").unwrap().parse().unwrap(),
+            end: attr(tag, "data-end").unwrap().parse().unwrap(),
+            parts: attr(tag, "data-parts")
+                .unwrap()
+                .split(' ')
+                .map(String::from)
+                .collect(),
+            class: attr(tag, "class").unwrap_or_default().to_string(),
+            text: html_text(&rest[tag.len() + 1..close]),
+        });
+        rest = &rest[close..];
+    }
+    out
+}
+
+/// The inner HTML of the first element opened by `open` (no same-name element inside it).
+fn element<'d>(dom: &'d str, open: &str, close: &str) -> &'d str {
+    let s = dom.find(open).unwrap_or_else(|| panic!("no {open}"));
+    let body = &dom[s..];
+    let gt = body.find('>').unwrap() + 1;
+    &body[gt..body.find(close).unwrap()]
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\u{a0}', "&nbsp;")
+}
+
+#[test]
+fn show_page_in_chromium_holds_every_csv_row_at_its_offsets() {
+    let Some(chrome) = chromium() else {
+        return;
+    };
+    let article = repo().join("corpus/ceasefire_talks.txt");
+    let text = std::fs::read_to_string(&article).unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    let o = run(whosaid().args(["run", "--quiet"]).arg(&article));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let recs = records(&stdout(&o));
+    let rows = &recs[1..];
+    assert!(rows.len() > 5, "expected claims, got {}", rows.len());
+
+    let out = repo().join("target/show");
+    std::fs::create_dir_all(&out).unwrap();
+    let page = out.join("seed.html");
+    let o = run(whosaid()
+        .args(["show", "--quiet", "-o"])
+        .arg(&page)
+        .arg(&article));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let dom = dump_dom(&chrome, &file_url(&page));
+    assert!(
+        dom.contains(&format!("All {} claims shown", rows.len())),
+        "the page's script ran"
+    );
+
+    // The article element's text is the file's text, exactly.
+    assert_eq!(html_text(element(&dom, "<article", "</article>")), text);
+
+    let marks = marks(&dom);
+    for (i, r) in rows.iter().enumerate() {
+        for (part, field, s, e) in [("who", 3, 8, 9), ("verb", 6, 10, 11), ("what", 7, 12, 13)] {
+            let id = format!("c{i}-{part}");
+            let segs: Vec<&Mark> = marks.iter().filter(|m| m.parts.contains(&id)).collect();
+            if r[s].is_empty() {
+                assert!(segs.is_empty(), "{id} has no offsets but is marked");
+                continue;
+            }
+            let (s, e): (usize, usize) = (r[s].parse().unwrap(), r[e].parse().unwrap());
+            assert!(!segs.is_empty(), "{id} ({}) is not marked", r[field]);
+            assert_eq!(segs[0].start, s, "{id} starts at the CSV offset");
+            assert_eq!(segs[segs.len() - 1].end, e, "{id} ends at the CSV offset");
+            for w in segs.windows(2) {
+                assert_eq!(w[0].end, w[1].start, "{id}: segments are contiguous");
+            }
+            for m in &segs {
+                let at: String = chars[m.start..m.end].iter().collect();
+                assert_eq!(
+                    m.text, at,
+                    "{id}: a segment's text is the text at its offsets"
+                );
+            }
+            let joined: String = segs.iter().map(|m| m.text.as_str()).collect();
+            assert_eq!(joined, r[field], "{id}: marked text is the CSV field");
+        }
+        // The claims table lists the row: who, canonical entity, verb, what.
+        let tr = element(&dom, &format!("<tr data-c=\"{i}\""), "</tr>");
+        for field in [3, 4, 6, 7] {
+            assert!(
+                tr.contains(&escape_html(&r[field])),
+                "table row {i} lacks {:?}",
+                r[field]
+            );
+        }
+    }
+    for speaker in ["Rustem Umerov", "Volodymyr Zelensky", "Trump"] {
+        assert!(
+            rows.iter().any(|r| r[4] == speaker) && dom.contains(&format!(">{speaker} (")),
+            "{speaker} is a speaker in the entity filter"
+        );
+    }
+
+    // The script repaints with the builder's rule: all filters on gives the same marks, and
+    // one entity hides the other claims' rows and marks.
+    let same = dump_dom(&chrome, &format!("{}?entity=", file_url(&page)));
+    assert_eq!(self::marks(&same), marks);
+    let umerov = dump_dom(
+        &chrome,
+        &format!("{}?entity=Rustem%20Umerov", file_url(&page)),
+    );
+    let others = rows.iter().filter(|r| r[4] != "Rustem Umerov").count();
+    assert_eq!(
+        umerov.matches(" hidden=\"\"").count(),
+        others,
+        "rows of other entities hidden"
+    );
+    for (m, before) in self::marks(&umerov).iter().zip(&marks) {
+        let shown = m.parts.iter().any(|p| {
+            let c: usize = p[1..p.find('-').unwrap()].parse().unwrap();
+            rows[c][4] == "Rustem Umerov"
+        });
+        assert_eq!(m.class.is_empty(), !shown, "{m:?} (was {before:?})");
+    }
+
+    // The screenshot: not blank, and the kinds' content colours are in it.
+    let png = out.join("seed.png");
+    let _ = std::fs::remove_file(&png);
+    chromium_on(
+        &chrome,
+        &file_url(&page),
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1400,1800".to_string(),
+        ],
+    );
+    let (w, h, rgb) = decode_png(&png);
+    assert_eq!((w, h), (1400, 1800));
+    let lum: Vec<f64> = rgb
+        .chunks(3)
+        .map(|p| 0.2126 * p[0] as f64 + 0.7152 * p[1] as f64 + 0.0722 * p[2] as f64)
+        .collect();
+    let mean = lum.iter().sum::<f64>() / lum.len() as f64;
+    let var = lum.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / lum.len() as f64;
+    assert!(
+        var > 100.0,
+        "screenshot looks blank (luminance variance {var:.1})"
+    );
+    let has = |c: [u8; 3]| rgb.chunks(3).filter(|p| *p == c).count() > 500;
+    assert!(
+        has([0xd7, 0xf5, 0xe0]),
+        "indirect-quote content colour in the screenshot"
+    );
+    assert!(
+        has([0xff, 0xe1, 0xe4]),
+        "action content colour in the screenshot"
+    );
+}
+
+/// Width, height and RGB bytes of a PNG.
+fn decode_png(path: &std::path::Path) -> (u32, u32, Vec<u8>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let buf = &buf[..info.buffer_size()];
+    let rgb = match info.color_type {
+        png::ColorType::Rgb => buf.to_vec(),
+        png::ColorType::Rgba => buf.chunks(4).flat_map(|p| [p[0], p[1], p[2]]).collect(),
+        other => panic!("unexpected PNG colour type {other:?}"),
+    };
+    (info.width, info.height, rgb)
+}
+
+const HOSTILE: &str = "Hostile <b>page</b> test\n\n\
+    The mayor said <script>alert(1)</script> was not a threat. \"We are safe </html> here,\" \
+    the mayor said.\r\n<img src=x onerror=alert(2)> & <!-- done --> </script></body>\n";
+
+#[test]
+fn show_folder_gives_an_index_and_hostile_text_stays_text() {
+    let Some(chrome) = chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("sub dir")).unwrap();
+    std::fs::copy(
+        repo().join("corpus/ceasefire_talks.txt"),
+        input.join("ceasefire_talks.txt"),
+    )
+    .unwrap();
+    std::fs::write(input.join("sub dir/<x> & y.txt"), HOSTILE).unwrap();
+    std::fs::write(input.join("broken.txt"), b"ab\0cd").unwrap();
+    let site = repo().join("target/show/site");
+    let _ = std::fs::remove_dir_all(&site);
+    let o = run(whosaid()
+        .args(["show", "--quiet", "-o"])
+        .arg(&site)
+        .arg(&input));
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a failed article exits 1: {}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("broken.txt"), "{}", stderr(&o));
+
+    // The hostile page: its markup is text, and its text is all there.
+    let hostile = site.join("sub dir/<x> & y.html");
+    let dom = dump_dom(&chrome, &file_url(&hostile));
+    assert!(
+        !dom.contains("<img"),
+        "an <img> element came from the article"
+    );
+    assert!(
+        !dom.contains("<b>page"),
+        "a <b> element came from the article"
+    );
+    assert!(
+        !dom.contains("<!-- done"),
+        "a comment came from the article"
+    );
+    assert_eq!(
+        dom.matches("<script").count(),
+        2,
+        "only the page's own scripts"
+    );
+    assert!(dom.contains("<body class=\"article-page\">") && dom.trim_end().ends_with("</html>"));
+    let text = html_text(element(&dom, "<article", "</article>"));
+    assert!(text.contains("<script>alert(1)</script>") && text.contains("</html>"));
+    assert_eq!(text, HOSTILE);
+    assert!(dom.contains("<h1>sub dir/&lt;x&gt; &amp; y.txt</h1>"));
+
+    // The index links to every page, and every link leads to a page; the failure is listed.
+    let index = site.join("index.html");
+    let png = repo().join("target/show/index.png");
+    let _ = std::fs::remove_file(&png);
+    chromium_on(
+        &chrome,
+        &file_url(&index),
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1400,1000".to_string(),
+        ],
+    );
+    assert!(png.exists());
+    let dom = dump_dom(&chrome, &file_url(&index));
+    let mut linked = std::collections::BTreeSet::new();
+    let mut rest = dom.as_str();
+    while let Some(i) = rest.find("<a href=\"") {
+        rest = &rest[i..];
+        let tag = &rest[..rest.find('>').unwrap()];
+        let href = attr(tag, "href").unwrap();
+        rest = &rest[1..];
+        if href.starts_with('#') {
+            continue;
+        }
+        assert!(!href.contains("://"), "relative links only: {href}");
+        let (path, query) = href.split_once('?').unwrap_or((href, ""));
+        assert!(query.is_empty() || query.starts_with("entity="), "{href}");
+        let path = percent_decode(&html_text(path));
+        assert!(site.join(&path).is_file(), "{path} linked but missing");
+        linked.insert(path);
+    }
+    let pages: std::collections::BTreeSet<String> = walk(&site)
+        .into_iter()
+        .filter(|p| p != "index.html")
+        .collect();
+    assert_eq!(
+        pages,
+        ["ceasefire_talks.html", "sub dir/<x> & y.html"]
+            .map(String::from)
+            .into()
+    );
+    assert_eq!(linked, pages);
+    let failed = element(&dom, "<tr class=\"failed\"", "</tr>");
+    assert!(
+        failed.contains("broken.txt") && failed.contains("binary"),
+        "{failed}"
+    );
+    assert!(
+        dom.contains("data-sort=\"Rustem Umerov\""),
+        "entities listed"
+    );
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// Files under `dir`, as `/`-separated relative paths.
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let name = p.file_name().unwrap().to_string_lossy().into_owned();
+        if p.is_dir() {
+            out.extend(walk(&p).into_iter().map(|s| format!("{name}/{s}")));
+        } else {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// A folder with the corpus, an article whose quotes are formulas, a binary file and an
+/// article that a stage fails on (with `WHOSAID_TEST_FAULT=attribution:XLSX-FAULT`).
+fn hostile_folder() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(repo().join("corpus")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "txt") {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(dir.path().join("hostile.txt"), FORMULAS).unwrap();
+    std::fs::write(dir.path().join("zz_binary.txt"), b"\x7fELF\x00\x01\x02").unwrap();
+    std::fs::write(
+        dir.path().join("yy_fault.txt"),
+        "XLSX-FAULT: “We will win,” Maria Lopez said.\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// Quotes that a spreadsheet would run as formulas if they were not written as text.
+const FORMULAS: &str = "Council spokesman Peter Grant said the vote was postponed.\n\n\
+Maria Lopez said: “=HYPERLINK(\"http://evil.example/x\",\"click here\") is what we saw on the screen.”\n\n\
+“=cmd|' /C calc'!A0 was typed into the form,” the engineer Tom Baker told reporters.\n\n\
+“+SUM(1,2) was typed there,” said Anna Berg.\n\n\
+“@SUM(A1) was typed there,” said Anna Berg.\n\n\
+“-2+3 was typed there,” said Anna Berg.\n";
+
+/// Cells of an xlsx sheet as the CSV would hold them, with their types checked: numbers in
+/// numeric columns, strings elsewhere, blank where the CSV field is empty.
+fn sheet_records(path: &std::path::Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader};
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(path).unwrap();
+    let range = book.worksheet_range(sheet).unwrap();
+    let numeric = |c: usize| sheet == "claims" && (c == 1 || c >= 8);
+    range
+        .rows()
+        .enumerate()
+        .map(|(i, r)| {
+            r.iter()
+                .enumerate()
+                .map(|(c, d)| match d {
+                    Data::Empty => String::new(),
+                    Data::String(s) if i == 0 || !numeric(c) => s.clone(),
+                    Data::Float(f) if i > 0 && numeric(c) => format!("{f}"),
+                    Data::Float(f) if i > 0 && sheet != "claims" => format!("{f}"),
+                    other => panic!("{sheet} row {i} col {c}: unexpected cell {other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Every worksheet's XML in the workbook, by name in the zip.
+fn sheet_xml(path: &std::path::Path) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for i in 0..zip.len() {
+        let mut f = zip.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        if name.starts_with("xl/worksheets/") && name.ends_with(".xml") {
+            let mut s = String::new();
+            std::io::Read::read_to_string(&mut f, &mut s).unwrap();
+            out.push((name, s));
+        }
+    }
+    out
+}
+
+#[test]
+fn xlsx_holds_the_csv_rows_as_typed_cells_and_no_formula() {
+    let dir = hostile_folder();
+    let out = tempfile::tempdir().unwrap();
+    let (csv_path, xlsx_path) = (out.path().join("c.csv"), out.path().join("c.xlsx"));
+    for (path, format) in [(&csv_path, "csv"), (&xlsx_path, "xlsx")] {
+        let o = run(whosaid()
+            .env("WHOSAID_TEST_FAULT", "attribution:XLSX-FAULT")
+            .args(["run", "--quiet", "--format", format, "-o"])
+            .arg(path)
+            .arg(dir.path()));
+        // the binary file and the faulty one fail; the rest is written
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    }
+    let csv = records(&std::fs::read_to_string(&csv_path).unwrap());
+    let claims = sheet_records(&xlsx_path, "claims");
+    assert!(csv.len() > 20, "expected rows, got {}", csv.len());
+    assert_eq!(claims, csv);
+
+    // the formulas came through as quote content and are text cells
+    for start in [
+        "=HYPERLINK(",
+        "=cmd|' /C calc'!A0",
+        "+SUM(",
+        "@SUM(",
+        "-2+3",
+    ] {
+        assert!(
+            claims.iter().any(|r| r[0] == "hostile.txt"
+                && r[2] == "direct_quote"
+                && r[7].starts_with(start)),
+            "no direct quote starting with {start}: {claims:?}"
+        );
+    }
+    let sheets = sheet_xml(&xlsx_path);
+    assert_eq!(
+        sheets.len(),
+        3,
+        "{:?}",
+        sheets.iter().map(|s| &s.0).collect::<Vec<_>>()
+    );
+    for (name, xml) in &sheets {
+        assert!(
+            !xml.contains("<f>") && !xml.contains("<f "),
+            "formula in {name}"
+        );
+    }
+
+    // entities: counts per (entity, type) over the CSV, in order of total
+    type Counts = (usize, [usize; 6], std::collections::BTreeSet<String>);
+    let kinds = [
+        "direct_quote",
+        "indirect_quote",
+        "mixed_quote",
+        "belief",
+        "evidence",
+        "action",
+    ];
+    let mut by_entity: std::collections::BTreeMap<(String, String), Counts> = Default::default();
+    for r in csv[1..].iter().filter(|r| !r[4].is_empty()) {
+        let e = by_entity.entry((r[4].clone(), r[5].clone())).or_default();
+        e.0 += 1;
+        e.1[kinds.iter().position(|k| *k == r[2]).unwrap()] += 1;
+        e.2.insert(r[0].clone());
+    }
+    let mut expected: Vec<Vec<String>> = by_entity
+        .into_iter()
+        .map(|((name, ty), (total, k, arts))| {
+            let mut row = vec![name, ty, total.to_string()];
+            row.extend(k.iter().map(|n| n.to_string()));
+            row.push(arts.len().to_string());
+            row
+        })
+        .collect();
+    expected.sort_by_key(|r| std::cmp::Reverse(r[2].parse::<usize>().unwrap()));
+    let entities = sheet_records(&xlsx_path, "entities");
+    assert_eq!(entities[0][..3], ["entity", "entity_type", "total"]);
+    assert!(expected.len() > 5, "{expected:?}");
+    assert_eq!(entities[1..], expected[..]);
+
+    // articles: every file in order, counts from the CSV, the failed ones with their error
+    let articles = sheet_records(&xlsx_path, "articles");
+    let names: Vec<&str> = articles[1..].iter().map(|r| r[0].as_str()).collect();
+    let mut files: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(names, files);
+    for r in &articles[1..] {
+        let rows = csv[1..].iter().filter(|c| c[0] == r[0]).count();
+        assert_eq!(r[1], rows.to_string(), "{r:?}");
+        if r[0] == "zz_binary.txt" {
+            assert!(r[8].contains("binary"), "{r:?}");
+        } else if r[0] == "yy_fault.txt" {
+            assert!(
+                r[8].contains("attribution") && r[8].contains("injected fault"),
+                "{r:?}"
+            );
+        } else {
+            assert_eq!(r[8], "", "{r:?}");
+        }
+    }
+}
+
+#[test]
+fn excel_csv_is_the_csv_after_a_byte_order_mark() {
+    let input = repo().join("corpus/ceasefire_talks.txt");
+    let plain = run(whosaid().args(["run", "--quiet"]).arg(&input));
+    let excel = run(whosaid()
+        .args(["run", "--quiet", "--excel-csv"])
+        .arg(&input));
+    assert!(plain.status.success() && excel.status.success());
+    assert!(plain.stdout.starts_with(b"article,"));
+    assert_eq!(excel.stdout[..3], [0xef, 0xbb, 0xbf]);
+    assert_eq!(excel.stdout[3..], plain.stdout[..]);
+}
+
+#[test]
+fn xlsx_and_excel_csv_usage_errors_exit_2() {
+    let input = repo().join("corpus/ceasefire_talks.txt");
+    for (args, says) in [
+        (&["--format", "xlsx"][..], "--output"),
+        (&["--format", "xlsx", "-o", "-"][..], "-o FILE.xlsx"),
+        (&["--format", "jsonl", "--excel-csv"][..], "--excel-csv"),
+    ] {
+        let o = run(whosaid().args(["run", "--quiet"]).args(args).arg(&input));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(says), "{args:?}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}

@@ -1,5 +1,5 @@
 //! Stage 7, output: claims become rows of the CSV contract (or JSON Lines with the same
-//! fields), offsets converted from bytes to Unicode scalar values here and only here.
+//! fields, or an Excel workbook with them and two summary sheets), offsets converted from bytes to Unicode scalar values here and only here.
 //!
 //! Header: `article,sentence,kind,who,entity,entity_type,verb,what,who_start,who_end,
 //! verb_start,verb_end,what_start,what_end`.
@@ -10,6 +10,8 @@ use crate::document::{Claim, Document};
 use crate::span::CharIndex;
 use serde::Serialize;
 use std::io::Write;
+
+pub mod xlsx;
 
 /// The CSV header, in contract order.
 pub const HEADER: [&str; 14] = [
@@ -87,72 +89,136 @@ pub fn rows(article: &str, doc: &Document) -> Vec<Row> {
         .collect()
 }
 
-/// Output format of `run`.
+/// Output format of `run`, as the command line names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     Csv,
     Jsonl,
+    Xlsx,
 }
 
-/// Writes rows as CSV (RFC 4180, header first) or JSON Lines.
-pub struct RowWriter<W: Write> {
-    format: Format,
-    csv: Option<csv::Writer<W>>,
-    raw: Option<W>,
+/// How `run` writes rows: the format with its options, only the valid combinations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowFormat {
+    /// RFC 4180 CSV; `bom` puts a UTF-8 byte-order mark first, which Excel needs to read the
+    /// file as UTF-8 (the bytes after it are the plain CSV's).
+    Csv {
+        bom: bool,
+    },
+    Jsonl,
+    /// An Excel workbook (see [`xlsx`]).
+    Xlsx,
+}
+
+/// A format and an option that do not go together.
+#[derive(Debug, thiserror::Error)]
+#[error("--excel-csv applies only to --format csv")]
+pub struct FormatError;
+
+impl RowFormat {
+    /// The format of `--format` with `--excel-csv`.
+    pub fn new(format: Format, excel_csv: bool) -> Result<RowFormat, FormatError> {
+        match (format, excel_csv) {
+            (Format::Csv, bom) => Ok(RowFormat::Csv { bom }),
+            (_, true) => Err(FormatError),
+            (Format::Jsonl, false) => Ok(RowFormat::Jsonl),
+            (Format::Xlsx, false) => Ok(RowFormat::Xlsx),
+        }
+    }
+}
+
+/// Writes rows as CSV (RFC 4180, header first), JSON Lines or an Excel workbook.
+pub enum RowWriter<W: Write> {
+    Csv(Box<csv::Writer<W>>),
+    Jsonl(W),
+    Xlsx(Box<xlsx::XlsxWriter<W>>),
 }
 
 impl<W: Write> RowWriter<W> {
-    pub fn new(out: W, format: Format) -> std::io::Result<RowWriter<W>> {
-        match format {
-            Format::Csv => {
+    pub fn new(mut out: W, format: RowFormat) -> std::io::Result<RowWriter<W>> {
+        Ok(match format {
+            RowFormat::Csv { bom } => {
+                if bom {
+                    out.write_all("\u{feff}".as_bytes())?;
+                }
                 let mut w = csv::WriterBuilder::new()
                     .has_headers(false)
                     .terminator(csv::Terminator::CRLF)
                     .from_writer(out);
                 w.write_record(HEADER)?;
-                Ok(RowWriter {
-                    format,
-                    csv: Some(w),
-                    raw: None,
-                })
+                RowWriter::Csv(Box::new(w))
             }
-            Format::Jsonl => Ok(RowWriter {
-                format,
-                csv: None,
-                raw: Some(out),
-            }),
-        }
+            RowFormat::Jsonl => RowWriter::Jsonl(out),
+            RowFormat::Xlsx => RowWriter::Xlsx(Box::new(xlsx::XlsxWriter::new(out)?)),
+        })
     }
 
     pub fn write(&mut self, row: &Row) -> std::io::Result<()> {
-        match self.format {
-            Format::Csv => self
-                .csv
-                .as_mut()
-                .unwrap()
-                .serialize(row)
-                .map_err(std::io::Error::other),
-            Format::Jsonl => {
-                let w = self.raw.as_mut().unwrap();
+        match self {
+            RowWriter::Csv(w) => w.serialize(row).map_err(std::io::Error::other),
+            RowWriter::Jsonl(w) => {
                 serde_json::to_writer(&mut *w, row)?;
                 w.write_all(b"\n")
             }
+            RowWriter::Xlsx(w) => w.write(row),
+        }
+    }
+
+    /// Ends one article (called for every article in order, after its rows): the workbook
+    /// lists each article with its counts and its error; CSV and JSON Lines have no place for it.
+    pub fn article_done(&mut self, name: &str, error: Option<&str>) -> std::io::Result<()> {
+        match self {
+            RowWriter::Xlsx(w) => w.article_done(name, error),
+            RowWriter::Csv(_) | RowWriter::Jsonl(_) => Ok(()),
         }
     }
 
     /// Flushes and returns the underlying writer.
     pub fn finish(self) -> std::io::Result<W> {
-        match self.format {
-            Format::Csv => self
-                .csv
-                .unwrap()
+        match self {
+            RowWriter::Csv(w) => w
                 .into_inner()
                 .map_err(|e| std::io::Error::other(e.to_string())),
-            Format::Jsonl => {
-                let mut w = self.raw.unwrap();
+            RowWriter::Jsonl(mut w) => {
                 w.flush()?;
                 Ok(w)
             }
+            RowWriter::Xlsx(w) => w.finish(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excel_csv_goes_only_with_csv() {
+        assert_eq!(
+            RowFormat::new(Format::Csv, true).unwrap(),
+            RowFormat::Csv { bom: true }
+        );
+        assert_eq!(
+            RowFormat::new(Format::Csv, false).unwrap(),
+            RowFormat::Csv { bom: false }
+        );
+        assert_eq!(
+            RowFormat::new(Format::Xlsx, false).unwrap(),
+            RowFormat::Xlsx
+        );
+        assert!(RowFormat::new(Format::Jsonl, true).is_err());
+        assert!(RowFormat::new(Format::Xlsx, true).is_err());
+    }
+
+    #[test]
+    fn the_byte_order_mark_leads_the_unchanged_csv() {
+        let write = |bom| {
+            let w = RowWriter::new(Vec::new(), RowFormat::Csv { bom }).unwrap();
+            w.finish().unwrap()
+        };
+        let (plain, excel) = (write(false), write(true));
+        assert_eq!(plain, format!("{}\r\n", HEADER.join(",")).into_bytes());
+        assert_eq!(excel[..3], [0xef, 0xbb, 0xbf]);
+        assert_eq!(excel[3..], plain[..]);
     }
 }
