@@ -53,30 +53,51 @@ pub enum ClaimKind {
     DirectQuote,
     IndirectQuote,
     MixedQuote,
+    /// Cognition or stance (`X believes/hopes/fears that ...`): the source holds the content.
+    Belief,
+    /// A document, poll, study or record as source (`polls show ...`, `the report found ...`).
+    Evidence,
     Action,
 }
 
 impl ClaimKind {
+    /// Every kind, in CSV contract order.
+    pub const ALL: [ClaimKind; 6] = [
+        ClaimKind::DirectQuote,
+        ClaimKind::IndirectQuote,
+        ClaimKind::MixedQuote,
+        ClaimKind::Belief,
+        ClaimKind::Evidence,
+        ClaimKind::Action,
+    ];
+
+    /// The name written in the `kind` column.
     pub fn as_str(&self) -> &'static str {
         match self {
             ClaimKind::DirectQuote => "direct_quote",
             ClaimKind::IndirectQuote => "indirect_quote",
             ClaimKind::MixedQuote => "mixed_quote",
+            ClaimKind::Belief => "belief",
+            ClaimKind::Evidence => "evidence",
             ClaimKind::Action => "action",
         }
     }
 
+    /// The kind named by a `kind` column value; `None` for anything else.
     pub fn parse(s: &str) -> Option<ClaimKind> {
-        Some(match s {
-            "direct_quote" => ClaimKind::DirectQuote,
-            "indirect_quote" => ClaimKind::IndirectQuote,
-            "mixed_quote" => ClaimKind::MixedQuote,
-            "action" => ClaimKind::Action,
-            _ => return None,
-        })
+        ClaimKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// Reported speech: direct, indirect and mixed quotes (not beliefs or evidence).
     pub fn is_quote(&self) -> bool {
+        matches!(
+            self,
+            ClaimKind::DirectQuote | ClaimKind::IndirectQuote | ClaimKind::MixedQuote
+        )
+    }
+
+    /// Any attributed content (speech, belief, evidence): every kind but `action`.
+    pub fn is_claim(&self) -> bool {
         *self != ClaimKind::Action
     }
 }
@@ -227,4 +248,53 @@ pub fn run_around(set: &[usize], anchor: usize) -> &[usize] {
         r += 1;
     }
     &set[l..=r]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_kind_names_round_trip() {
+        let names: Vec<&str> = ClaimKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "direct_quote",
+                "indirect_quote",
+                "mixed_quote",
+                "belief",
+                "evidence",
+                "action"
+            ]
+        );
+        for k in ClaimKind::ALL {
+            assert_eq!(ClaimKind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(ClaimKind::parse("beliefs"), None);
+        assert_eq!(ClaimKind::parse("Belief"), None);
+        assert_eq!(ClaimKind::parse(""), None);
+    }
+
+    #[test]
+    fn quotes_are_speech_and_claims_are_all_but_actions() {
+        let quotes: Vec<ClaimKind> = ClaimKind::ALL
+            .into_iter()
+            .filter(|k| k.is_quote())
+            .collect();
+        assert_eq!(
+            quotes,
+            [
+                ClaimKind::DirectQuote,
+                ClaimKind::IndirectQuote,
+                ClaimKind::MixedQuote
+            ]
+        );
+        let claims: Vec<ClaimKind> = ClaimKind::ALL
+            .into_iter()
+            .filter(|k| k.is_claim())
+            .collect();
+        assert_eq!(claims.len(), 5);
+        assert!(!claims.contains(&ClaimKind::Action));
+    }
 }

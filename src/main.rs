@@ -124,7 +124,12 @@ struct RuleArgs {
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
 enum Kinds {
     All,
+    /// Reported speech: direct, indirect and mixed quotes.
     Quotes,
+    /// Every kind but actions: speech, beliefs and evidence.
+    Claims,
+    Beliefs,
+    Evidence,
     Actions,
     Direct,
     Indirect,
@@ -322,7 +327,16 @@ impl RuleArgs {
         for k in &self.kinds {
             out.extend(match k {
                 Kinds::All => vec![],
-                Kinds::Quotes => vec![DirectQuote, IndirectQuote, MixedQuote],
+                Kinds::Quotes => ClaimKind::ALL
+                    .into_iter()
+                    .filter(|k| k.is_quote())
+                    .collect(),
+                Kinds::Claims => ClaimKind::ALL
+                    .into_iter()
+                    .filter(|k| k.is_claim())
+                    .collect(),
+                Kinds::Beliefs => vec![Belief],
+                Kinds::Evidence => vec![Evidence],
                 Kinds::Actions => vec![Action],
                 Kinds::Direct => vec![DirectQuote],
                 Kinds::Indirect => vec![IndirectQuote],

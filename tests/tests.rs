@@ -368,6 +368,39 @@ fn kinds_option_selects_rows() {
 }
 
 #[test]
+fn kinds_claims_keeps_every_non_action_row() {
+    let path = repo().join("corpus/ceasefire_talks.txt");
+    let all = records(&stdout(&run(whosaid().args(["run", "--quiet"]).arg(&path))));
+    let claims = records(&stdout(&run(whosaid()
+        .args(["run", "--quiet", "--kinds", "claims"])
+        .arg(&path))));
+    assert_eq!(claims[0], all[0], "header");
+    let expected: Vec<_> = all[1..]
+        .iter()
+        .filter(|r| r[2] != "action")
+        .cloned()
+        .collect();
+    assert!(!expected.is_empty());
+    assert!(
+        expected.len() < all.len() - 1,
+        "the article has actions too"
+    );
+    assert_eq!(claims[1..].to_vec(), expected);
+    // beliefs and evidence select exactly their own kinds, whatever the rules emit.
+    let o = run(whosaid()
+        .args(["run", "--quiet", "--kinds", "beliefs,evidence"])
+        .arg(&path));
+    let recs = records(&stdout(&o));
+    assert_eq!(recs[0], all[0]);
+    let be: Vec<_> = all[1..]
+        .iter()
+        .filter(|r| r[2] == "belief" || r[2] == "evidence")
+        .cloned()
+        .collect();
+    assert_eq!(recs[1..].to_vec(), be);
+}
+
+#[test]
 fn sentences_and_tokens_print_scalar_offsets() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("t.txt");
@@ -1275,8 +1308,15 @@ fn xlsx_holds_the_csv_rows_as_typed_cells_and_no_formula() {
     }
 
     // entities: counts per (entity, type) over the CSV, in order of total
-    type Counts = (usize, [usize; 4], std::collections::BTreeSet<String>);
-    let kinds = ["direct_quote", "indirect_quote", "mixed_quote", "action"];
+    type Counts = (usize, [usize; 6], std::collections::BTreeSet<String>);
+    let kinds = [
+        "direct_quote",
+        "indirect_quote",
+        "mixed_quote",
+        "belief",
+        "evidence",
+        "action",
+    ];
     let mut by_entity: std::collections::BTreeMap<(String, String), Counts> = Default::default();
     for r in csv[1..].iter().filter(|r| !r[4].is_empty()) {
         let e = by_entity.entry((r[4].clone(), r[5].clone())).or_default();
@@ -1312,14 +1352,14 @@ fn xlsx_holds_the_csv_rows_as_typed_cells_and_no_formula() {
         let rows = csv[1..].iter().filter(|c| c[0] == r[0]).count();
         assert_eq!(r[1], rows.to_string(), "{r:?}");
         if r[0] == "zz_binary.txt" {
-            assert!(r[6].contains("binary"), "{r:?}");
+            assert!(r[8].contains("binary"), "{r:?}");
         } else if r[0] == "yy_fault.txt" {
             assert!(
-                r[6].contains("attribution") && r[6].contains("injected fault"),
+                r[8].contains("attribution") && r[8].contains("injected fault"),
                 "{r:?}"
             );
         } else {
-            assert_eq!(r[6], "", "{r:?}");
+            assert_eq!(r[8], "", "{r:?}");
         }
     }
 }

@@ -89,7 +89,7 @@ pub fn read_labels(path: &Path) -> Result<Vec<Case>, LabelError> {
         let kind = match kind.trim() {
             "" => None,
             k => Some(ClaimKind::parse(k).ok_or_else(|| {
-                err(line, format!("unknown kind {k:?} (direct_quote, indirect_quote, mixed_quote, action or empty)"))
+                err(line, format!("unknown kind {k:?} (direct_quote, indirect_quote, mixed_quote, belief, evidence, action or empty)"))
             })?),
         };
         let label = Label {
@@ -197,8 +197,8 @@ fn describe(kind: &str, who: &str, entity: &str, verb: &str, what: &str) -> Stri
 /// Runs each case through the pipeline and compares.
 pub fn check(pipeline: &Pipeline, cases: &[Case]) -> Report {
     let mut report = Report::default();
-    for kind in ["direct_quote", "indirect_quote", "mixed_quote", "action"] {
-        report.per_kind.insert(kind, Prf::default());
+    for kind in ClaimKind::ALL {
+        report.per_kind.insert(kind.as_str(), Prf::default());
     }
     for case in cases {
         report.cases += 1;

@@ -14,12 +14,7 @@ use std::collections::HashMap;
 use std::io::{Seek, Write};
 
 /// Kinds in column order of the summary sheets.
-const KINDS: [ClaimKind; 4] = [
-    ClaimKind::DirectQuote,
-    ClaimKind::IndirectQuote,
-    ClaimKind::MixedQuote,
-    ClaimKind::Action,
-];
+const KINDS: [ClaimKind; 6] = ClaimKind::ALL;
 
 /// Rows of one worksheet, the header included (Excel's limit).
 const SHEET_ROWS: RowNum = 1_048_576;
@@ -29,7 +24,7 @@ const CELL_CHARS: usize = 32_767;
 
 /// Rows of one article per kind, in `KINDS` order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct KindCounts([usize; 4]);
+pub struct KindCounts([usize; 6]);
 
 impl KindCounts {
     fn add(&mut self, kind: ClaimKind) {
@@ -96,7 +91,7 @@ impl<W: Write> XlsxWriter<W> {
             &mut book,
             "articles",
             &ARTICLE_HEADER,
-            &[(0, 30.0), (6, 60.0)],
+            &[(0, 30.0), (8, 60.0)],
             sheet_rows,
         )
         .map_err(io)?;
@@ -171,7 +166,7 @@ impl<W: Write> XlsxWriter<W> {
             sheet.write_number(r, c, n as f64).map_err(io)?;
         }
         if let Some(e) = error {
-            text(sheet, r, 6, e, None).map_err(io)?;
+            text(sheet, r, 8, e, None).map_err(io)?;
         }
         Ok(())
     }
@@ -204,7 +199,7 @@ impl<W: Write> XlsxWriter<W> {
                 sheet.write_number(r, c, n as f64).map_err(io)?;
             }
             sheet
-                .write_number(r, 7, counts.articles as f64)
+                .write_number(r, 9, counts.articles as f64)
                 .map_err(io)?;
         }
         for stream in [self.claims, entities, self.articles] {
@@ -223,23 +218,27 @@ impl<W: Write> XlsxWriter<W> {
     }
 }
 
-const ARTICLE_HEADER: [&str; 7] = [
+const ARTICLE_HEADER: [&str; 9] = [
     "article",
     "rows",
     "direct_quote",
     "indirect_quote",
     "mixed_quote",
+    "belief",
+    "evidence",
     "action",
     "error",
 ];
 
-const ENTITY_HEADER: [&str; 8] = [
+const ENTITY_HEADER: [&str; 10] = [
     "entity",
     "entity_type",
     "total",
     "direct_quote",
     "indirect_quote",
     "mixed_quote",
+    "belief",
+    "evidence",
     "action",
     "articles",
 ];
@@ -437,8 +436,8 @@ mod tests {
         assert_eq!(
             ents,
             [
-                ["Bo Ray", "PER", "3", "0", "1", "0", "2", "2"],
-                ["Ann Lee", "PER", "2", "1", "0", "0", "1", "1"],
+                ["Bo Ray", "PER", "3", "0", "1", "0", "0", "0", "2", "2"],
+                ["Ann Lee", "PER", "2", "1", "0", "0", "0", "0", "1", "1"],
             ]
         );
         let arts: Vec<Vec<String>> = book
@@ -451,9 +450,9 @@ mod tests {
         assert_eq!(
             arts,
             [
-                ["a", "3", "1", "1", "0", "1", ""],
-                ["b", "0", "0", "0", "0", "0", "binary file"],
-                ["c", "3", "0", "0", "1", "2", ""],
+                ["a", "3", "1", "1", "0", "0", "0", "1", ""],
+                ["b", "0", "0", "0", "0", "0", "0", "0", "binary file"],
+                ["c", "3", "0", "0", "1", "0", "0", "2", ""],
             ]
         );
     }
