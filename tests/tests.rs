@@ -1563,6 +1563,7 @@ fn errors_file_lists_failed_files_and_missing_inputs() {
         "{log}"
     );
     assert!(stdout(&o).contains("a_good.txt"));
+}
 
 /// The labelled texts (every `text` of `corpus/labelled/*.csv`) as one `.txt` file each in
 /// `dir`, and all of them plus the corpus articles as one file `dir/../all.txt`.
