@@ -51,12 +51,23 @@ impl Stage for ActionFinder {
     }
 
     fn process(&self, doc: &mut Document) -> Result<(), StageError> {
-        // Content of quotes found so far: actions there are the speaker's, not the narrator's.
+        // Content of quotes, beliefs and evidence found so far: actions there are the source's,
+        // not the narrator's.
         let reported: Vec<Span> = doc
             .claims
             .iter()
-            .filter(|c| c.kind.is_quote())
+            .filter(|c| c.kind.is_claim())
             .filter_map(|c| c.what)
+            .collect();
+        // The cue of a belief or evidence (`supports the plan`, `polls show ...`) is a stance or
+        // a report, not an act; a speech act of a document (`the report describes X as Y`) is
+        // still one, like a speaker's.
+        let held: Vec<usize> = doc
+            .claims
+            .iter()
+            .filter(|c| matches!(c.kind, ClaimKind::Belief | ClaimKind::Evidence))
+            .filter_map(|c| c.verb_head)
+            .filter(|&v| !matches!(cue_of(doc, self.lexicon, v), Some((CueClass::Act, _))))
             .collect();
         // Complements of cognition verbs (`Investors fear that the bank will fail`) are
         // thoughts, not narrated events.
@@ -67,6 +78,9 @@ impl Stage for ActionFinder {
             .collect();
         let mut out = Vec::new();
         for v in 0..doc.tokens.len() {
+            if held.contains(&v) {
+                continue;
+            }
             if let Some(c) = self.action(doc, v) {
                 let span = doc.tokens[v].span;
                 let in_reported = reported

@@ -38,6 +38,19 @@
 //! A quotation no rule takes (scare quotes, nicknames, titles inside a clause) is not a claim,
 //! and a complement that is exactly a direct quotation is reported once, as direct.
 //!
+//! **Beliefs and evidence** ([`stance`], words in `stance.txt` and `documents.txt`), after the
+//! indirect rules: an indirect or mixed quote whose source is a document (`the report said`,
+//! `according to the poll`) becomes `evidence`, one with a `belief` cue (`acknowledged`) a
+//! `belief`; then on every token outside a quotation that is no claim's cue, the first that
+//! matches gives a `belief`, or `evidence` when the holder is a document:
+//! 1. [`stance::complement`]: `X believes that ...`, `the report found that ...`, `polls show
+//!    ...`: a cognition or evidence verb's clausal complement.
+//! 2. [`stance::infinitive`]: `hopes to join ...`, `expects inflation to fall ...`.
+//! 3. [`stance::adjective`]: `is certain that ...`, `are worried that ...`, `remains sure ...`.
+//! 4. [`stance::object`]: `supports the plan`, `wants a pay rise`, `polls indicated a narrow win`,
+//!    `results point to a landslide`.
+//! 5. [`stance::reporting_clause`]: `..., analysts believe.` / `..., a new poll shows.`
+//!
 //! Speaker resolution (`entity`) happens later, in `resolve`; `actions` (which runs before
 //! `resolve`) reads the quotations stored here.
 
@@ -47,6 +60,7 @@ pub mod indirect;
 pub mod lexicon;
 pub mod marks;
 pub mod speaker;
+pub mod stance;
 
 pub use cues::cue_of;
 
@@ -61,6 +75,18 @@ pub type IndirectRule = fn(&Document, &Lexicon, usize) -> Option<indirect::Repor
 
 /// A direct rule: given a quotation in its context, its attribution, if the rule applies.
 pub type DirectRule = fn(&direct::QuoteSite) -> Option<direct::Attribution>;
+
+/// A belief or evidence rule: given token `v`, what it holds, if it is a cue of that rule's form.
+pub type StanceRule = fn(&Document, &Lexicon, usize) -> Option<stance::Held>;
+
+/// The belief and evidence rules, in the order they are tried (see the module header).
+pub const STANCE_RULES: &[StanceRule] = &[
+    stance::complement,
+    stance::infinitive,
+    stance::adjective,
+    stance::object,
+    stance::reporting_clause,
+];
 
 /// The indirect and mixed rules, in the order they are tried (see the module header).
 pub const INDIRECT_RULES: &[IndirectRule] = &[
@@ -119,6 +145,7 @@ impl Stage for QuoteFinder {
         doc.quoted = quotes.iter().map(|q| q.content).collect();
         let mut used = vec![false; quotes.len()];
         let mut claims = indirect::claims(doc, self.lexicon, &quotes, &mut used);
+        stance::claims(doc, self.lexicon, &quotes, &mut used, &mut claims);
         let direct = direct::claims(doc, self.lexicon, &quotes, &used, &claims);
         // A complement that is exactly a direct quotation is reported once, as direct.
         claims.retain(|c| {

@@ -1,6 +1,7 @@
 //! Stage 6, speaker resolution: pronouns and partial names to the fullest name in the article.
 //! It runs last of the rule stages, after `attribution` and `actions`, so quote speakers and
-//! action agents are resolved alike (from each claim's `who_head`).
+//! action agents are resolved alike (from each claim's `who_head`); a belief's holder too, but
+//! not the document of an evidence row, which is no entity.
 
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -25,7 +26,7 @@ pub fn is_title(word: &str) -> bool {
     titles().contains(word)
 }
 
-use crate::document::{Document, Entity};
+use crate::document::{ClaimKind, Document, Entity};
 use crate::model::labels::EntityType;
 use crate::stage::{Layer, Stage, StageError};
 
@@ -48,7 +49,11 @@ impl Stage for Resolver {
         let resolved: Vec<Option<(String, EntityType)>> = doc
             .claims
             .iter()
-            .map(|c| resolve(doc, &names, c.who_head?))
+            // A document is no entity (`a survey by the Pew Research Center`, `It also found`).
+            .map(|c| match c.kind {
+                ClaimKind::Evidence => None,
+                _ => resolve(doc, &names, c.who_head?),
+            })
             .collect();
         for (c, r) in doc.claims.iter_mut().zip(resolved) {
             if let Some((name, ty)) = r {
