@@ -350,6 +350,48 @@ fn jsonl_has_the_same_fields() {
     }
 }
 
+/// Beliefs and evidence come out of the rules (issue 17), in CSV and JSON Lines alike.
+#[test]
+fn beliefs_and_evidence_are_written_in_csv_and_jsonl() {
+    let path = repo().join("corpus/gum_warming.txt");
+    let args = ["run", "--quiet", "--kinds", "beliefs,evidence"];
+    let csv = records(&stdout(&run(whosaid().args(args).arg(&path))));
+    let kinds: Vec<&str> = csv[1..].iter().map(|r| r[2].as_str()).collect();
+    assert!(
+        kinds.contains(&"belief") && kinds.contains(&"evidence"),
+        "{kinds:?}"
+    );
+    let evidence = csv[1..].iter().find(|r| r[2] == "evidence").unwrap();
+    assert_eq!(
+        (
+            evidence[3].as_str(),
+            evidence[4].as_str(),
+            evidence[6].as_str()
+        ),
+        ("Results of NCLAN studies", "", "show"),
+        "a document's rows have no entity"
+    );
+    let jsonl = stdout(&run(whosaid()
+        .args(args)
+        .args(["--format", "jsonl"])
+        .arg(&path)));
+    let from_jsonl: Vec<(String, String)> = jsonl
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["kind"].as_str().unwrap().into(),
+                v["what"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let from_csv: Vec<(String, String)> = csv[1..]
+        .iter()
+        .map(|r| (r[2].clone(), r[7].clone()))
+        .collect();
+    assert_eq!(from_jsonl, from_csv);
+}
+
 #[test]
 fn kinds_option_selects_rows() {
     let path = repo().join("corpus/ceasefire_talks.txt");

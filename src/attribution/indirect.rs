@@ -351,7 +351,7 @@ mod tests {
                  will AUX 7 aux
                  rise VERB 3 ccomp
                  . PUNCT 3 punct",
-                &[],
+                &["belief The minister | thinks | prices will rise | -"],
             ),
             (
                 "a participle without a subject reports nothing",

@@ -13,10 +13,14 @@
 //!
 //! Guards, for precision: no belief without a holder (`It is widely believed that ...`, `the bill
 //! is expected to pass` are passives: nobody holds them), none negated (`does not think`, `nobody
-//! knows`), none in a question (`Does he think ...?`, `... knows how many died`), none held by
-//! `you` or a first-person filler (`, I think,`), and a verb's object is held only for the verbs
-//! of `stance.txt` (`knows the city`, `found the body` are not beliefs). `wants a pay rise` is a
-//! belief: the news set labels what someone wants as held, like `supports the plan`.
+//! knows`), none in a question (`Does he think ...?`, `... knows how many died`) or a conditional
+//! (`if you want to ...`), none held by `you`, none from a first-person filler (`, I think,`) or a
+//! first-person want or stance (`I want the purpose`), a verb's object is held only for the verbs
+//! of `stance.txt` (`knows the city`, `found the body` are not beliefs), `see` is a cognition only
+//! with `that` (not `the finals saw X face off`), and a stance inside another claim's content is that claim's
+//! (`a poll found that 62 percent support the ban`). `wants a pay rise` and `wants Congress to
+//! act` are beliefs (the news set labels what someone wants of the world as held, like `supports
+//! the plan`); `wants to leave` is not (an intention about one's own act).
 
 use super::lexicon::{CueClass, Lexicon};
 use super::marks::Quotation;
@@ -45,10 +49,13 @@ pub struct Held {
 
 /// The word lists of `stance.txt` and `documents.txt`.
 pub struct StanceWords {
+    cognition: HashSet<String>,
     adjectives: HashSet<String>,
     object: HashSet<String>,
     infinitive: HashSet<String>,
+    object_infinitive: HashSet<String>,
     belief: HashSet<String>,
+    that_only: HashSet<String>,
     /// Evidence verbs, with the preposition that belongs to the cue (`point to`).
     evidence: HashMap<String, Option<String>>,
     documents: HashSet<String>,
@@ -65,10 +72,13 @@ impl StanceWords {
 
     pub fn parse(stance: &str, documents: &str) -> StanceWords {
         let mut w = StanceWords {
+            cognition: HashSet::new(),
             adjectives: HashSet::new(),
             object: HashSet::new(),
             infinitive: HashSet::new(),
+            object_infinitive: HashSet::new(),
             belief: HashSet::new(),
+            that_only: HashSet::new(),
             evidence: HashMap::new(),
             documents: crate::wordlist::entries(documents)
                 .map(str::to_lowercase)
@@ -78,6 +88,9 @@ impl StanceWords {
             let f: Vec<&str> = line.split_whitespace().collect();
             let word = f.get(1).map(|s| s.to_lowercase()).unwrap_or_default();
             match f[0] {
+                "cognition" => {
+                    w.cognition.insert(word);
+                }
                 "adjective" => {
                     w.adjectives.insert(word);
                 }
@@ -87,8 +100,14 @@ impl StanceWords {
                 "infinitive" => {
                     w.infinitive.insert(word);
                 }
+                "object-infinitive" => {
+                    w.object_infinitive.insert(word);
+                }
                 "belief" => {
                     w.belief.insert(word);
+                }
+                "that-only" => {
+                    w.that_only.insert(word);
                 }
                 "evidence" => {
                     w.evidence.insert(word, f.get(2).map(|p| p.to_lowercase()));
@@ -102,7 +121,13 @@ impl StanceWords {
     /// True when token `h` heads a document-like noun phrase (`the report`, `Exit polls`).
     pub fn is_document(&self, doc: &Document, h: usize) -> bool {
         let t = &doc.tokens[h];
-        t.upos == "NOUN" && (self.documents.contains(&t.lemma) || self.documents.contains(&doc.lower(h)))
+        t.upos == "NOUN"
+            && (self.is_document_word(&t.lemma) || self.is_document_word(&doc.lower(h)))
+    }
+
+    /// True when a lowercase noun or lemma is in `documents.txt`.
+    pub fn is_document_word(&self, word: &str) -> bool {
+        self.documents.contains(word)
     }
 }
 
@@ -112,18 +137,27 @@ fn has_lemma(set: &HashSet<String>, lemma: &str) -> bool {
     set.contains(lemma) || set.contains(&format!("{lemma}e"))
 }
 
-/// A cognition verb: the `think` class of the cue lexicon, or a `belief` cue of `stance.txt`.
+/// A cognition verb: the `think` class of the cue lexicon or a `cognition` verb of `stance.txt`
+/// (a `that-only` verb when its clause has `that`), or a `belief` cue of `stance.txt`.
 fn is_cognition(doc: &Document, lex: &Lexicon, words: &StanceWords, v: usize) -> bool {
     if doc.tokens[v].upos != "VERB" {
         return false;
     }
     let lemma = &doc.tokens[v].lemma;
     let think = |l: &str| lex.verb(l) == Some(CueClass::Think);
-    think(lemma) || think(&format!("{lemma}e")) || has_lemma(&words.belief, lemma)
+    let think = think(lemma) || think(&format!("{lemma}e")) || has_lemma(&words.cognition, lemma);
+    let that = doc
+        .children_with(v, "ccomp")
+        .any(|c| doc.children_with(c, "mark").any(|m| doc.lower(m) == "that"));
+    think && (that || !has_lemma(&words.that_only, lemma)) || has_lemma(&words.belief, lemma)
 }
 
 /// An evidence verb of `stance.txt`, with its preposition (`point to`) if it has one.
-fn evidence_verb<'w>(doc: &Document, words: &'w StanceWords, v: usize) -> Option<&'w Option<String>> {
+fn evidence_verb<'w>(
+    doc: &Document,
+    words: &'w StanceWords,
+    v: usize,
+) -> Option<&'w Option<String>> {
     if doc.tokens[v].upos != "VERB" {
         return None;
     }
@@ -165,12 +199,30 @@ fn guarded(doc: &Document, v: usize, h: usize) -> bool {
 }
 
 /// The holder of cue verb `v`: its subject, unless `v` is passive (`It is widely believed`, `the
-/// bill is expected to pass`: nobody holds it) or a guard says it holds nothing.
+/// bill is expected to pass`: nobody holds it), the `to` clause of an object (`wants X to know`)
+/// or a guard says it holds nothing.
 fn holder(doc: &Document, v: usize) -> Option<usize> {
     let passive = doc.children_with(v, "nsubj:pass").next().is_some()
         || doc.children_with(v, "aux:pass").next().is_some();
+    // `wants citizens to know ...`: the one who would know is the object, not the subject
+    let object_control = doc.tokens[v].deprel == "xcomp"
+        && doc.tokens[v].head.is_some_and(|h| {
+            doc.children[h]
+                .iter()
+                .any(|&o| matches!(doc.tokens[o].deprel.as_str(), "obj" | "iobj"))
+        });
+    if object_control {
+        return None;
+    }
     let h = subject(doc, v)?.head;
     (!passive && !guarded(doc, v, h)).then_some(h)
+}
+
+/// True for `I` and `we`. In conversation a first-person want or stance (`I want the purpose`,
+/// `I want our citizens to know`) and a parenthetical `I think` are talk, not a reported view;
+/// only a first-person cognition with its clause (`I think it will rain`) is a belief.
+fn first_person(doc: &Document, h: usize) -> bool {
+    matches!(doc.lower(h).as_str(), "i" | "we")
 }
 
 /// `Evidence` when `h` is a document, or `it`/`they` after a sentence whose subject is one
@@ -195,7 +247,9 @@ fn refers_to_document(doc: &Document, words: &StanceWords, h: usize) -> bool {
         .take_while(|&t| doc.tokens[t].sentence + 1 >= sentence)
         .find(|&t| {
             doc.tokens[t].deprel.starts_with("nsubj")
-                && doc.tokens[t].head.is_some_and(|v| doc.tokens[v].deprel == "root")
+                && doc.tokens[t]
+                    .head
+                    .is_some_and(|v| doc.tokens[v].deprel == "root")
         })
         .is_some_and(|t| words.is_document(doc, t))
 }
@@ -234,6 +288,10 @@ pub fn complement(doc: &Document, lex: &Lexicon, v: usize) -> Option<Held> {
     {
         content = (doc.subtree(o)[0]..=*content.last()?).collect();
     }
+    // `know how much you did`: the question word is the object before the clause
+    if QUESTION_WORDS.contains(&doc.lower(content[0]).as_str()) {
+        return None;
+    }
     Some(Held {
         kind,
         holder: h,
@@ -244,22 +302,33 @@ pub fn complement(doc: &Document, lex: &Lexicon, v: usize) -> Option<Held> {
 }
 
 /// Rule 2. `Ukraine hopes to join ...`, `the bank expects inflation to fall ...`, `wants
-/// Congress to approve ...`: a verb of `infinitive` with a `to` clause, and the object before it.
+/// Congress to approve ...`: a verb of `infinitive` with a `to` clause, or of `object-infinitive`
+/// with an object and a `to` clause (content from the object on).
 pub fn infinitive(doc: &Document, _lex: &Lexicon, v: usize) -> Option<Held> {
     let words = StanceWords::get();
-    if doc.tokens[v].upos != "VERB" || !has_lemma(&words.infinitive, &doc.tokens[v].lemma) {
+    let lemma = &doc.tokens[v].lemma;
+    let (bare, with_object) = (
+        has_lemma(&words.infinitive, lemma),
+        has_lemma(&words.object_infinitive, lemma),
+    );
+    if doc.tokens[v].upos != "VERB" || !(bare || with_object) {
         return None;
     }
     let x = doc
         .children_with(v, "xcomp")
         .find(|&x| x > v && doc.children_with(x, "mark").any(|m| doc.lower(m) == "to"))?;
-    let h = holder(doc, v)?;
-    let first = doc.children[v]
+    let object = doc.children[v]
         .iter()
         .copied()
-        .find(|&o| o > v && o < x && matches!(doc.tokens[o].deprel.as_str(), "obj" | "iobj"))
-        .unwrap_or(x);
-    let first = doc.subtree(first)[0];
+        .find(|&o| o > v && o < x && matches!(doc.tokens[o].deprel.as_str(), "obj" | "iobj"));
+    if !(bare || with_object && object.is_some()) {
+        return None;
+    }
+    let h = holder(doc, v)?;
+    if object.is_some() && first_person(doc, h) {
+        return None;
+    }
+    let first = doc.subtree(object.unwrap_or(x))[0];
     let last = *doc.subtree(x).last()?;
     Some(Held {
         kind: kind_of(doc, words, h),
@@ -275,9 +344,7 @@ pub fn infinitive(doc: &Document, _lex: &Lexicon, v: usize) -> Option<Held> {
 /// the cue keeps its copula or linking verb.
 pub fn adjective(doc: &Document, _lex: &Lexicon, a: usize) -> Option<Held> {
     let words = StanceWords::get();
-    if !matches!(doc.tokens[a].upos, "ADJ" | "VERB")
-        || !words.adjectives.contains(&doc.lower(a))
-    {
+    if !matches!(doc.tokens[a].upos, "ADJ" | "VERB") || !words.adjectives.contains(&doc.lower(a)) {
         return None;
     }
     let c = doc.children_with(a, "ccomp").next()?;
@@ -293,9 +360,10 @@ pub fn adjective(doc: &Document, _lex: &Lexicon, a: usize) -> Option<Held> {
         .filter(|_| own.is_none() && doc.tokens[a].deprel == "xcomp");
     let (h, start) = match (own, linking) {
         (Some(s), _) => {
-            let cop = doc.children[a].iter().copied().find(|&k| {
-                matches!(doc.tokens[k].deprel.as_str(), "cop" | "aux:pass") && k < a
-            });
+            let cop = doc.children[a]
+                .iter()
+                .copied()
+                .find(|&k| matches!(doc.tokens[k].deprel.as_str(), "cop" | "aux:pass") && k < a);
             (s, cop.unwrap_or(a))
         }
         (None, Some(l)) => (subject(doc, l)?.head, l),
@@ -327,9 +395,17 @@ pub fn object(doc: &Document, _lex: &Lexicon, v: usize) -> Option<Held> {
     if !stance && evidence.is_none() {
         return None;
     }
+    // `supports farmers with subsidies`: support given by some means is an act, not a view
+    let means = doc.children_with(v, "obl").any(|o| {
+        doc.children_with(o, "case")
+            .any(|c| matches!(doc.lower(c).as_str(), "with" | "through"))
+    });
+    if stance && evidence.is_none() && means {
+        return None;
+    }
     let h = holder(doc, v)?;
     let kind = kind_of(doc, words, h);
-    if !stance && kind != ClaimKind::Evidence {
+    if !stance && kind != ClaimKind::Evidence || first_person(doc, h) {
         return None;
     }
     let held = |cue: Span, content: Vec<usize>| Held {
@@ -362,19 +438,24 @@ pub fn object(doc: &Document, _lex: &Lexicon, v: usize) -> Option<Held> {
     }
     if stance {
         // `supports raising the minimum wage`
-        let x = doc
-            .children_with(v, "xcomp")
-            .find(|&x| x > v && doc.lower(x).ends_with("ing"))?;
+        let x = doc.children_with(v, "xcomp").find(|&x| {
+            x > v && doc.lower(x).ends_with("ing") && doc.children_with(x, "mark").next().is_none()
+        })?;
         return Some(held(doc.tokens[v].span, doc.subtree(x)));
     }
     let prep = evidence.and_then(|p| p.as_deref())?;
     let (o, case) = doc.children_with(v, "obl").find_map(|o| {
-        let case = doc.children_with(o, "case").find(|&c| doc.lower(c) == prep)?;
+        let case = doc
+            .children_with(o, "case")
+            .find(|&c| doc.lower(c) == prep)?;
         (o > v).then_some((o, case))
     })?;
     let mut content = doc.subtree(o);
     content.retain(|&t| t != case);
-    Some(held(doc.tokens[v].span.cover(doc.tokens[case].span), content))
+    Some(held(
+        doc.tokens[v].span.cover(doc.tokens[case].span),
+        content,
+    ))
 }
 
 /// Rule 5. `..., analysts believe.` / `..., a new poll shows.`: a cognition or evidence cue in
@@ -390,7 +471,7 @@ pub fn reporting_clause(doc: &Document, lex: &Lexicon, v: usize) -> Option<Held>
         return None;
     }
     let h = holder(doc, v)?;
-    if matches!(doc.lower(h).as_str(), "i" | "we") {
+    if first_person(doc, h) {
         return None;
     }
     let kind = kind_of(doc, words, h);
@@ -423,7 +504,9 @@ fn holder_mention(doc: &Document, h: usize) -> Span {
     });
     match focus {
         Some(a) => {
-            let next = (a + 1..=h).find(|&t| doc.tokens[t].upos != "PUNCT").unwrap_or(h);
+            let next = (a + 1..=h)
+                .find(|&t| doc.tokens[t].upos != "PUNCT")
+                .unwrap_or(h);
             Span::new(doc.tokens[next].span.start, m.end)
         }
         None => m,
@@ -500,5 +583,441 @@ pub fn claims(
         c.verb = Some(found.cue);
         c.what = Some(what);
         claims.push(c);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::actions::ActionFinder;
+    use crate::attribution::QuoteFinder;
+    use crate::conllu::testing::{doc, rows};
+    use crate::resolve::Resolver;
+    use crate::stage::{RuleOptions, Stage};
+
+    /// Every row of a hand-written document after attribution, actions and resolution.
+    fn claims(src: &str) -> Vec<String> {
+        let mut d = doc(src);
+        QuoteFinder::new().process(&mut d).unwrap();
+        ActionFinder::new(RuleOptions::default())
+            .process(&mut d)
+            .unwrap();
+        Resolver.process(&mut d).unwrap();
+        rows(&d)
+    }
+
+    fn check(cases: &[(&str, &str, &[&str])]) {
+        for (name, src, want) in cases {
+            assert_eq!(claims(src), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn complement() {
+        check(&[
+            (
+                "cognition verb with that-clause",
+                "The minister believes that prices will rise.
+                 The DET 2 det
+                 minister NOUN 3 nsubj
+                 believes VERB 0 root
+                 that SCONJ 7 mark
+                 prices NOUN 7 nsubj
+                 will AUX 7 aux
+                 rise VERB 3 ccomp
+                 . PUNCT 3 punct",
+                &["belief The minister | believes | prices will rise | -"],
+            ),
+            (
+                "a document showing a clause is evidence, and no action",
+                "Polls show prices rose.
+                 Polls NOUN 2 nsubj
+                 show VERB 0 root
+                 prices NOUN 4 nsubj
+                 rose VERB 2 ccomp
+                 . PUNCT 2 punct",
+                &["evidence Polls | show | prices rose | -"],
+            ),
+            (
+                "a person showing a clause is neither",
+                "Lima showed prices rose.
+                 Lima PROPN 2 nsubj
+                 showed VERB 0 root
+                 prices NOUN 4 nsubj
+                 rose VERB 2 ccomp
+                 . PUNCT 2 punct",
+                &[
+                    "action Lima | showed | prices rose | -",
+                    "action prices | rose | - | -",
+                ],
+            ),
+            (
+                "negated",
+                "Lima does not think prices will rise.
+                 Lima PROPN 4 nsubj
+                 does AUX 4 aux
+                 not PART 4 advmod
+                 think VERB 0 root
+                 prices NOUN 7 nsubj
+                 will AUX 7 aux
+                 rise VERB 4 ccomp
+                 . PUNCT 4 punct",
+                &[],
+            ),
+            (
+                "a question",
+                "Does Lima think prices will rise?
+                 Does AUX 3 aux
+                 Lima PROPN 3 nsubj
+                 think VERB 0 root
+                 prices NOUN 6 nsubj
+                 will AUX 6 aux
+                 rise VERB 3 ccomp
+                 ? PUNCT 3 punct",
+                &[],
+            ),
+            (
+                "an embedded question",
+                "Nobody knows how many died.
+                 Nobody PRON 2 nsubj
+                 knows VERB 0 root
+                 how ADV 4 advmod
+                 many ADJ 5 nsubj
+                 died VERB 2 ccomp
+                 . PUNCT 2 punct",
+                &[],
+            ),
+            (
+                "a passive has no holder",
+                "It is widely believed that the vote was rigged.
+                 It PRON 4 expl
+                 is AUX 4 aux:pass
+                 widely ADV 4 advmod
+                 believed VERB 0 root
+                 that SCONJ 9 mark
+                 the DET 7 det
+                 vote NOUN 9 nsubj:pass
+                 was AUX 9 aux:pass
+                 rigged VERB 4 csubj:pass
+                 . PUNCT 4 punct",
+                &[],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn infinitive() {
+        check(&[
+            (
+                "hope with a to-clause",
+                "Kyiv hopes to join the union.
+                 Kyiv PROPN 2 nsubj
+                 hopes VERB 0 root
+                 to PART 4 mark
+                 join VERB 2 xcomp
+                 the DET 6 det
+                 union NOUN 4 obj
+                 . PUNCT 2 punct",
+                &["belief Kyiv | hopes | to join the union | -"],
+            ),
+            (
+                "want with an object and a to-clause",
+                "Lima wants Congress to act.
+                 Lima PROPN 2 nsubj
+                 wants VERB 0 root
+                 Congress PROPN 2 iobj
+                 to PART 5 mark
+                 act VERB 2 xcomp
+                 . PUNCT 2 punct",
+                &["belief Lima | wants | Congress to act | -"],
+            ),
+            (
+                "want to alone is an intention",
+                "Lima wants to leave.
+                 Lima PROPN 2 nsubj
+                 wants VERB 0 root
+                 to PART 4 mark
+                 leave VERB 2 xcomp
+                 . PUNCT 2 punct",
+                &["action Lima | leave | - | -"],
+            ),
+            (
+                "raising: expected to has no holder",
+                "The bill is expected to pass.
+                 The DET 2 det
+                 bill NOUN 4 nsubj:pass
+                 is AUX 4 aux:pass
+                 expected VERB 0 root
+                 to PART 6 mark
+                 pass VERB 4 xcomp
+                 . PUNCT 4 punct",
+                &[],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn adjective() {
+        check(&[
+            (
+                "copula and cognition adjective",
+                "The prosecutor is certain that the jury will convict.
+                 The DET 2 det
+                 prosecutor NOUN 4 nsubj
+                 is AUX 4 cop
+                 certain ADJ 0 root
+                 that SCONJ 9 mark
+                 the DET 7 det
+                 jury NOUN 9 nsubj
+                 will AUX 9 aux
+                 convict VERB 4 ccomp
+                 . PUNCT 4 punct",
+                &["belief The prosecutor | is certain | the jury will convict | -"],
+            ),
+            (
+                "a linking verb and a participle",
+                "The family remains convinced he is alive.
+                 The DET 2 det
+                 family NOUN 3 nsubj
+                 remains VERB 0 root
+                 convinced ADJ 3 xcomp
+                 he PRON 7 nsubj
+                 is AUX 7 cop
+                 alive ADJ 4 ccomp
+                 . PUNCT 3 punct",
+                &["belief The family | remains convinced | he is alive | -"],
+            ),
+            (
+                "an expletive subject holds nothing",
+                "It is certain that prices will rise.
+                 It PRON 3 expl
+                 is AUX 3 cop
+                 certain ADJ 0 root
+                 that SCONJ 7 mark
+                 prices NOUN 7 nsubj
+                 will AUX 7 aux
+                 rise VERB 3 ccomp
+                 . PUNCT 3 punct",
+                &["action prices | will rise | - | -"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn object() {
+        check(&[
+            (
+                "a stance verb's object is a belief, not an action",
+                "Germany supports the plan.
+                 Germany PROPN 2 nsubj B-LOC
+                 supports VERB 0 root
+                 the DET 4 det
+                 plan NOUN 2 obj
+                 . PUNCT 2 punct",
+                &["belief Germany | supports | the plan | Germany"],
+            ),
+            (
+                "support by some means is an act",
+                "Oslo supports farmers with loans.
+                 Oslo PROPN 2 nsubj
+                 supports VERB 0 root
+                 farmers NOUN 2 obj
+                 with ADP 5 case
+                 loans NOUN 2 obl
+                 . PUNCT 2 punct",
+                &["action Oslo | supports | farmers | -"],
+            ),
+            (
+                "knowing a place is no belief",
+                "She knows the city.
+                 She PRON 2 nsubj
+                 knows VERB 0 root
+                 the DET 4 det
+                 city NOUN 2 obj
+                 . PUNCT 2 punct",
+                &[],
+            ),
+            (
+                "an evidence verb's noun object",
+                "Exit polls indicated a narrow win.
+                 Exit NOUN 2 compound
+                 polls NOUN 3 nsubj
+                 indicated VERB 0 root
+                 a DET 6 det
+                 narrow ADJ 6 amod
+                 win NOUN 3 obj
+                 . PUNCT 3 punct",
+                &["evidence Exit polls | indicated | a narrow win | -"],
+            ),
+            (
+                "an evidence verb with its preposition",
+                "Early results point to a landslide.
+                 Early ADJ 2 amod
+                 results NOUN 3 nsubj
+                 point VERB 0 root
+                 to ADP 6 case
+                 a DET 6 det
+                 landslide NOUN 3 obl
+                 . PUNCT 3 punct",
+                &["evidence Early results | point to | a landslide | -"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn reporting_clause() {
+        check(&[
+            (
+                "cognition in parataxis",
+                "Prices will rise, analysts believe.
+                 Prices NOUN 3 nsubj
+                 will AUX 3 aux
+                 rise VERB 0 root
+                 , PUNCT 6 punct
+                 analysts NOUN 6 nsubj
+                 believe VERB 3 parataxis
+                 . PUNCT 3 punct",
+                &["belief analysts | believe | Prices will rise | -"],
+            ),
+            (
+                "a document in parataxis",
+                "Support fell, the poll found.
+                 Support NOUN 2 nsubj
+                 fell VERB 0 root
+                 , PUNCT 6 punct
+                 the DET 5 det
+                 poll NOUN 6 nsubj
+                 found VERB 2 parataxis
+                 . PUNCT 2 punct",
+                &["evidence the poll | found | Support fell | -"],
+            ),
+            (
+                "a first-person filler",
+                "Prices will rise, I think.
+                 Prices NOUN 3 nsubj
+                 will AUX 3 aux
+                 rise VERB 0 root
+                 , PUNCT 6 punct
+                 I PRON 6 nsubj
+                 think VERB 3 parataxis
+                 . PUNCT 3 punct",
+                &["action Prices | will rise | - | -"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn speech_of_a_document_is_evidence() {
+        check(&[
+            (
+                "a document's speech cue",
+                "The report said that prices rose.
+                 The DET 2 det
+                 report NOUN 3 nsubj
+                 said VERB 0 root
+                 that SCONJ 6 mark
+                 prices NOUN 6 nsubj
+                 rose VERB 3 ccomp
+                 . PUNCT 3 punct",
+                &["evidence The report | said | prices rose | -"],
+            ),
+            (
+                "according to a survey naming an organisation: no entity",
+                "According to a survey by Pew, prices rose.
+                 According VERB 4 case
+                 to ADP 1 fixed
+                 a DET 4 det
+                 survey NOUN 9 obl
+                 by ADP 6 case
+                 Pew PROPN 4 nmod B-ORG
+                 , PUNCT 4 punct
+                 prices NOUN 9 nsubj
+                 rose VERB 0 root
+                 . PUNCT 9 punct",
+                &["evidence a survey by Pew | According to | prices rose | -"],
+            ),
+            (
+                "a person's speech stays a quote",
+                "The minister said that prices rose.
+                 The DET 2 det
+                 minister NOUN 3 nsubj
+                 said VERB 0 root
+                 that SCONJ 6 mark
+                 prices NOUN 6 nsubj
+                 rose VERB 3 ccomp
+                 . PUNCT 3 punct",
+                &["indirect_quote The minister | said | prices rose | -"],
+            ),
+            (
+                "acknowledged is a belief, without a focus adverb",
+                "Even his allies acknowledge that it stalled.
+                 Even ADV 3 advmod
+                 his PRON 3 nmod:poss
+                 allies NOUN 4 nsubj
+                 acknowledge VERB 0 root
+                 that SCONJ 7 mark
+                 it PRON 7 nsubj
+                 stalled VERB 4 ccomp
+                 . PUNCT 4 punct",
+                &["belief his allies | acknowledge | it stalled | -"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn nesting() {
+        check(&[
+            (
+                "a stance inside evidence is what the document found",
+                "A poll found that voters support the ban.
+                 A DET 2 det
+                 poll NOUN 3 nsubj
+                 found VERB 0 root
+                 that SCONJ 6 mark
+                 voters NOUN 6 nsubj
+                 support VERB 3 ccomp
+                 the DET 8 det
+                 ban NOUN 6 obj
+                 . PUNCT 3 punct",
+                &["evidence A poll | found | voters support the ban | -"],
+            ),
+            (
+                "a belief inside speech is its own row",
+                "Holt said she believed it was rigged.
+                 Holt PROPN 2 nsubj
+                 said VERB 0 root
+                 she PRON 4 nsubj
+                 believed VERB 2 ccomp
+                 it PRON 7 nsubj:pass
+                 was AUX 7 aux:pass
+                 rigged VERB 4 ccomp
+                 . PUNCT 2 punct",
+                &[
+                    "indirect_quote Holt | said | she believed it was rigged | -",
+                    "belief she | believed | it was rigged | -",
+                ],
+            ),
+            (
+                "it after a document subject is the document",
+                "The report found that costs rose. It also found that staff left.
+                 The DET 2 det
+                 report NOUN 3 nsubj
+                 found VERB 0 root
+                 that SCONJ 6 mark
+                 costs NOUN 6 nsubj
+                 rose VERB 3 ccomp
+                 . PUNCT 3 punct
+                 It PRON 10 nsubj
+                 also ADV 10 advmod
+                 found VERB 3 parataxis
+                 that SCONJ 13 mark
+                 staff NOUN 13 nsubj
+                 left VERB 10 ccomp
+                 . PUNCT 10 punct",
+                &[
+                    "evidence The report | found | costs rose | -",
+                    "evidence It | found | staff left | -",
+                ],
+            ),
+        ]);
     }
 }

@@ -2,12 +2,17 @@
 //! documents against GUM's attribution relations (see `quotes_gold`). A predicted quote matches
 //! a gold claim when their contents' token-overlap F1 is at least 0.5; on matched claims the
 //! speaker is right when the `who` span overlaps the gold source, the cue when the `verb` span
-//! overlaps the gold cue. Reported overall, for quoted and unquoted gold content, and without
-//! the cognition attributions (`I think ...`) that whosaid deliberately does not report.
+//! overlaps the gold cue. Every claim kind but `action` is scored. Reported overall, for quoted
+//! and unquoted gold content, without the cognition attributions (`I think ...`), and for the
+//! quote kinds alone against the gold without cognition ("quotes only": what whosaid reported
+//! before it had beliefs and evidence); then the precision of each predicted kind (against all
+//! gold) and the recall of each gold cue class ([`GoldCue`]).
 
 use super::quotes_gold::{load, overlap_f1, GoldClaim};
 use super::Prf;
-use crate::document::Claim;
+use crate::attribution::lexicon::{CueClass, Lexicon};
+use crate::attribution::stance::StanceWords;
+use crate::document::{Claim, ClaimKind};
 use crate::pipeline::Pipeline;
 use std::fmt;
 use std::path::Path;
@@ -42,14 +47,92 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-/// Scores overall, by quotedness, and without cognition.
-#[derive(Clone, Debug, Default)]
+/// The class of a gold attribution, from its cue's lemmas and its source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GoldCue {
+    /// A speech or act cue of `cues.txt`, a claim noun or a cue phrase (`according to`).
+    Speech,
+    /// A cognition cue ([`GoldClaim::cognition`]).
+    Cognition,
+    /// A document-like source (`documents.txt`), whatever the cue (`the report found`).
+    EvidenceLike,
+    /// Anything else: no cue annotated, or a cue outside the lexicon (`was like`, `swear`).
+    Other,
+}
+
+impl GoldCue {
+    pub const ALL: [GoldCue; 4] = [
+        GoldCue::Speech,
+        GoldCue::Cognition,
+        GoldCue::EvidenceLike,
+        GoldCue::Other,
+    ];
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            GoldCue::Speech => "speech",
+            GoldCue::Cognition => "cognition",
+            GoldCue::EvidenceLike => "evidence-like",
+            GoldCue::Other => "other",
+        }
+    }
+
+    /// The class of `g`: a document source first, then a cognition cue, then a speech cue.
+    pub fn of(g: &GoldClaim, lex: &Lexicon, words: &StanceWords) -> GoldCue {
+        let speech = |l: &String| {
+            matches!(lex.verb(l), Some(CueClass::Speech | CueClass::Act))
+                || lex.is_claim_noun(l)
+                || lex.phrases().iter().any(|p| p[0] == *l)
+        };
+        if g.source_lemmas.iter().any(|l| words.is_document_word(l)) {
+            GoldCue::EvidenceLike
+        } else if g.cognition {
+            GoldCue::Cognition
+        } else if g.cue_lemmas.iter().any(speech) {
+            GoldCue::Speech
+        } else {
+            GoldCue::Other
+        }
+    }
+}
+
+/// Scores overall, by quotedness, without cognition, quotes only, by predicted kind and by
+/// gold cue class.
+#[derive(Clone, Debug)]
 pub struct QuoteReport {
     pub docs: usize,
     pub all: Tally,
     pub quoted: Tally,
     pub unquoted: Tally,
     pub speech_only: Tally,
+    /// Quote kinds only, against the gold without cognition.
+    pub quotes_only: Tally,
+    /// Each claim kind's predictions against all gold (read the precision).
+    pub by_kind: Vec<(ClaimKind, Tally)>,
+    /// All predictions against each gold cue class (read the recall).
+    pub by_cue: Vec<(GoldCue, Tally)>,
+}
+
+impl Default for QuoteReport {
+    fn default() -> QuoteReport {
+        QuoteReport {
+            docs: 0,
+            all: Tally::default(),
+            quoted: Tally::default(),
+            unquoted: Tally::default(),
+            speech_only: Tally::default(),
+            quotes_only: Tally::default(),
+            by_kind: ClaimKind::ALL
+                .into_iter()
+                .filter(|k| k.is_claim())
+                .map(|k| (k, Tally::default()))
+                .collect(),
+            by_cue: GoldCue::ALL
+                .into_iter()
+                .map(|c| (c, Tally::default()))
+                .collect(),
+        }
+    }
 }
 
 impl fmt::Display for QuoteReport {
@@ -70,6 +153,7 @@ impl fmt::Display for QuoteReport {
             ("quoted gold", &self.quoted),
             ("unquoted gold", &self.unquoted),
             ("without cognition", &self.speech_only),
+            ("quotes only", &self.quotes_only),
         ] {
             writeln!(
                 f,
@@ -80,6 +164,40 @@ impl fmt::Display for QuoteReport {
                 t.claims.precision(),
                 t.claims.recall(),
                 t.claims.f1(),
+                t.speaker_accuracy(),
+                t.cue_accuracy()
+            )?;
+        }
+        writeln!(
+            f,
+            "{:<22} {:>5} {:>5} {:>6} {:>8} {:>6}",
+            "by predicted kind", "pred", "right", "P", "speaker", "cue"
+        )?;
+        for (k, t) in &self.by_kind {
+            writeln!(
+                f,
+                "{:<22} {:>5} {:>5} {:>6.3} {:>8.3} {:>6.3}",
+                k.as_str(),
+                t.claims.predicted,
+                t.claims.matched_predicted,
+                t.claims.precision(),
+                t.speaker_accuracy(),
+                t.cue_accuracy()
+            )?;
+        }
+        writeln!(
+            f,
+            "{:<22} {:>5} {:>5} {:>6} {:>8} {:>6}",
+            "by gold cue class", "gold", "found", "R", "speaker", "cue"
+        )?;
+        for (c, t) in &self.by_cue {
+            writeln!(
+                f,
+                "{:<22} {:>5} {:>5} {:>6.3} {:>8.3} {:>6.3}",
+                c.as_str(),
+                t.claims.gold,
+                t.claims.matched_gold,
+                t.claims.recall(),
                 t.speaker_accuracy(),
                 t.cue_accuracy()
             )?;
@@ -148,9 +266,10 @@ pub fn evaluate(pipeline: &Pipeline, data: &Path) -> Result<QuoteReport, super::
         docs: docs.len(),
         ..Default::default()
     };
+    let (lex, words) = (Lexicon::get(), StanceWords::get());
     for gd in &docs {
         let doc = pipeline.process(gd.doc.text.clone())?;
-        let pred: Vec<&Claim> = doc.claims.iter().filter(|c| c.kind.is_quote()).collect();
+        let pred: Vec<&Claim> = doc.claims.iter().filter(|c| c.kind.is_claim()).collect();
         let text = &gd.doc.text;
         if std::env::var_os("WHOSAID_DEBUG").is_some() {
             print_misses(text, &gd.claims, &pred);
@@ -165,6 +284,27 @@ pub fn evaluate(pipeline: &Pipeline, data: &Path) -> Result<QuoteReport, super::
             |g| !g.cognition,
             &mut r.speech_only,
         );
+        let quotes: Vec<&Claim> = pred.iter().copied().filter(|c| c.kind.is_quote()).collect();
+        tally(
+            text,
+            &gd.claims,
+            &quotes,
+            |g| !g.cognition,
+            &mut r.quotes_only,
+        );
+        for (k, t) in r.by_kind.iter_mut() {
+            let of_kind: Vec<&Claim> = pred.iter().copied().filter(|c| c.kind == *k).collect();
+            tally(text, &gd.claims, &of_kind, |_| true, t);
+        }
+        for (c, t) in r.by_cue.iter_mut() {
+            tally(
+                text,
+                &gd.claims,
+                &pred,
+                |g| GoldCue::of(g, lex, words) == *c,
+                t,
+            );
+        }
     }
     Ok(r)
 }

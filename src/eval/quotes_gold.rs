@@ -132,6 +132,10 @@ pub struct GoldClaim {
     pub negative: bool,
     /// The cue is a cognition verb/adjective ([`COGNITION_LEMMAS`]) rather than speech.
     pub cognition: bool,
+    /// Lowercased lemmas of the cue words (empty when not annotated).
+    pub cue_lemmas: Vec<String>,
+    /// Lowercased lemmas of the source words (empty when not annotated).
+    pub source_lemmas: Vec<String>,
 }
 
 /// One GUM document with its text rebuilt and its attribution gold.
@@ -498,9 +502,15 @@ impl<'a> Discourse<'a> {
             &source_words,
             words,
         );
-        let cognition = cue_words
+        let lemmas = |ws: &[usize]| -> Vec<String> {
+            ws.iter()
+                .map(|&i| words[i].word.lemma.to_lowercase())
+                .collect()
+        };
+        let cue_lemmas = lemmas(&cue_words);
+        let cognition = cue_lemmas
             .iter()
-            .any(|&i| COGNITION_LEMMAS.contains(&words[i].word.lemma.to_lowercase().as_str()));
+            .any(|l| COGNITION_LEMMAS.contains(&l.as_str()));
         let has_qt = r
             .signals
             .iter()
@@ -514,6 +524,8 @@ impl<'a> Discourse<'a> {
             quoted: has_qt || inside * 2 >= content_words.len(),
             negative: r.name == "attribution-negative",
             cognition,
+            cue_lemmas,
+            source_lemmas: lemmas(&source_words),
             content_words,
         })
     }
