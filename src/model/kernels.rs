@@ -16,6 +16,7 @@
 //! An AVX2 kernel runs where the CPU has it; `WHOSAID_PORTABLE_KERNELS=1` forces the portable
 //! code, which is how the tests prove the two give the same rows.
 
+use crate::profile::time;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 
@@ -286,24 +287,30 @@ impl QuantLinear {
         let n = x.len() / self.inputs;
         let mut q = vec![0i16; n * self.kp];
         let (lo_q, hi_q) = (-self.zero, ACT_LEVELS as f32 - self.zero);
-        q.par_chunks_mut(self.kp)
-            .zip(x.par_chunks(self.inputs))
-            .for_each(|(q, x)| {
-                for (q, &v) in q.iter_mut().zip(x) {
-                    let v = round_even(v.clamp(self.lo, self.hi) * self.inv_step);
-                    *q = v.clamp(lo_q, hi_q) as i16;
-                }
-            });
+        time("model.linear.quantize", || {
+            q.par_chunks_mut(self.kp)
+                .zip(x.par_chunks(self.inputs))
+                .for_each(|(q, x)| {
+                    for (q, &v) in q.iter_mut().zip(x) {
+                        let v = round_even(v.clamp(self.lo, self.hi) * self.inv_step);
+                        *q = v.clamp(lo_q, hi_q) as i16;
+                    }
+                })
+        });
         let mut acc = vec![0i32; n * self.outputs];
-        gemm_i16(isa, &q, n, &self.weight, self.outputs, self.kp, &mut acc);
+        time("model.linear.gemm", || {
+            gemm_i16(isa, &q, n, &self.weight, self.outputs, self.kp, &mut acc)
+        });
         let mut out = vec![0f32; n * self.outputs];
-        out.par_chunks_mut(self.outputs)
-            .zip(acc.par_chunks(self.outputs))
-            .for_each(|(o, a)| {
-                for j in 0..self.outputs {
-                    o[j] = a[j] as f32 * self.scale[j] + self.bias[j];
-                }
-            });
+        time("model.linear.dequantize", || {
+            out.par_chunks_mut(self.outputs)
+                .zip(acc.par_chunks(self.outputs))
+                .for_each(|(o, a)| {
+                    for j in 0..self.outputs {
+                        o[j] = a[j] as f32 * self.scale[j] + self.bias[j];
+                    }
+                })
+        });
         out
     }
 }
