@@ -303,25 +303,25 @@ impl ExactModel {
             .map(|&(s, h)| {
                 kernels::with_isa(isa, || {
                     let (start, len) = starts[s];
-                    let q = |i: usize| &qkv[(start + i) * 3 * d + h * dh..][..dh];
-                    let k = |i: usize| &qkv[(start + i) * 3 * d + d + h * dh..][..dh];
-                    let v = |i: usize| &qkv[(start + i) * 3 * d + 2 * d + h * dh..][..dh];
-                    let mut ctx = vec![0f32; len * dh];
-                    let mut p = vec![0f32; len];
-                    for i in 0..len {
-                        let qi = q(i);
-                        for (j, pj) in p.iter_mut().enumerate() {
-                            *pj = dot(qi, k(j)) * scale;
-                        }
-                        kernels::softmax(&mut p);
-                        // Each element sums over j in order.
-                        let c = &mut ctx[i * dh..(i + 1) * dh];
-                        for (j, &pj) in p.iter().enumerate() {
-                            for (c, &vj) in c.iter_mut().zip(v(j)) {
-                                *c += pj * vj;
-                            }
-                        }
+                    let rows = &qkv[start * 3 * d..];
+                    // Scores `q_i . k_j`, each one `dot`, scaled; softmax by row; then the
+                    // values weighted, each element summed over j in order.
+                    let mut p = vec![0f32; len * len];
+                    let qk = kernels::Rows {
+                        x: &rows[h * dh..],
+                        xs: 3 * d,
+                        w: &rows[d + h * dh..],
+                        ws: 3 * d,
+                        k: dh,
+                    };
+                    kernels::dots(isa, &qk, len, len, &mut p, len);
+                    for row in p.chunks_exact_mut(len.max(1)) {
+                        row.iter_mut().for_each(|v| *v *= scale);
+                        kernels::softmax(row);
                     }
+                    let mut ctx = vec![0f32; len * dh];
+                    let v = &rows[2 * d + h * dh..];
+                    kernels::weighted_sums(isa, &p, len, len, v, 3 * d, dh, &mut ctx);
                     ctx
                 })
             })

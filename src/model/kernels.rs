@@ -376,7 +376,7 @@ pub fn linear_f32(isa: Isa, x: &[f32], w: &[f32], bias: Option<&[f32]>, m: usize
             let x = &x[i0 * k..(i0 + rows) * k];
             match isa {
                 #[cfg(target_arch = "x86_64")]
-                // SAFETY: chosen only when the CPU has AVX2.
+                // SAFETY: chosen only when the CPU has AVX2; sizes as `linear_rows` needs.
                 Isa::Avx2 => unsafe { linear_rows_avx2(x, w, bias, k, m, out) },
                 _ => linear_rows(x, w, bias, k, m, out),
             }
@@ -393,8 +393,11 @@ fn linear_rows(x: &[f32], w: &[f32], bias: Option<&[f32]>, k: usize, m: usize, o
     }
 }
 
+/// `linear_rows` by `dots`' register blocks.
+///
+/// # Safety
+/// The CPU must have AVX2.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
 unsafe fn linear_rows_avx2(
     x: &[f32],
     w: &[f32],
@@ -403,7 +406,269 @@ unsafe fn linear_rows_avx2(
     m: usize,
     out: &mut [f32],
 ) {
-    linear_rows(x, w, bias, k, m, out)
+    let n = x.len() / k;
+    let rows = Rows {
+        x,
+        xs: k,
+        w,
+        ws: k,
+        k,
+    };
+    avx2_f32::dots(&rows, n, m, out, m);
+    // `linear_rows` adds 0 without a bias, which turns -0 into +0: so here too.
+    for o in out.chunks_exact_mut(m) {
+        for (j, o) in o.iter_mut().enumerate() {
+            *o += bias.map_or(0.0, |b| b[j]);
+        }
+    }
+}
+
+/// Two sets of `k`-long rows, `x_i = x[i * xs..][..k]` and `w_j = w[j * ws..][..k]`, for
+/// `dots`.
+pub struct Rows<'a> {
+    pub x: &'a [f32],
+    pub xs: usize,
+    pub w: &'a [f32],
+    pub ws: usize,
+    pub k: usize,
+}
+
+/// `out[i * os + j] = dot(x_i, w_j)` for `i < n`, `j < m`: every element the same operations
+/// in the same order as `dot` (so the same bits), the AVX2 build by register blocks.
+pub fn dots(isa: Isa, rows: &Rows, n: usize, m: usize, out: &mut [f32], os: usize) {
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: chosen only when the CPU has AVX2; `dots` checks the sizes.
+        Isa::Avx2 => unsafe { avx2_f32::dots(rows, n, m, out, os) },
+        _ => {
+            for i in 0..n {
+                let xr = &rows.x[i * rows.xs..][..rows.k];
+                for j in 0..m {
+                    out[i * os + j] = dot(xr, &rows.w[j * rows.ws..][..rows.k]);
+                }
+            }
+        }
+    }
+}
+
+/// `out[i * d + e] = sum_j p[i * pn + j] * v[j * vs + e]` for `i < n`, `j < pn`, `e < d`: each
+/// element from 0, adding `p * v` in the order of `j` (attention's weighted values).
+pub fn weighted_sums(
+    isa: Isa,
+    p: &[f32],
+    n: usize,
+    pn: usize,
+    v: &[f32],
+    vs: usize,
+    d: usize,
+    out: &mut [f32],
+) {
+    assert!(p.len() >= n * pn && out.len() >= n * d);
+    assert!(pn == 0 || v.len() >= (pn - 1) * vs + d);
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: chosen only when the CPU has AVX2; sizes asserted above.
+        Isa::Avx2 => unsafe { avx2_f32::weighted_sums(p, n, pn, v, vs, d, out) },
+        _ => weighted_sums_portable(p, n, pn, v, vs, d, out),
+    }
+}
+
+fn weighted_sums_portable(
+    p: &[f32],
+    n: usize,
+    pn: usize,
+    v: &[f32],
+    vs: usize,
+    d: usize,
+    out: &mut [f32],
+) {
+    for i in 0..n {
+        let c = &mut out[i * d..(i + 1) * d];
+        c.fill(0.0);
+        for j in 0..pn {
+            let pj = p[i * pn + j];
+            for (c, &vj) in c.iter_mut().zip(&v[j * vs..j * vs + d]) {
+                *c += pj * vj;
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2_f32 {
+    use super::{tree, Rows};
+    use std::arch::x86_64::*;
+
+    /// As the portable `dots`: blocks of 4 rows of `x` times 3 of `w`, 12 independent lane
+    /// accumulators in registers (one chain per element, as `dot` has, but 12 in flight).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn dots(r: &Rows, n: usize, m: usize, out: &mut [f32], os: usize) {
+        if n == 0 || m == 0 {
+            return;
+        }
+        assert!(r.x.len() >= (n - 1) * r.xs + r.k && r.w.len() >= (m - 1) * r.ws + r.k);
+        assert!(out.len() >= (n - 1) * os + m);
+        let mut i = 0;
+        while i + 4 <= n {
+            cols::<4>(r, i, m, out, os);
+            i += 4;
+        }
+        while i < n {
+            cols::<1>(r, i, m, out, os);
+            i += 1;
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn cols<const R: usize>(r: &Rows, i: usize, m: usize, out: &mut [f32], os: usize) {
+        let mut j = 0;
+        while j + 3 <= m {
+            block::<R, 3>(r, i, j, out, os);
+            j += 3;
+        }
+        while j < m {
+            block::<R, 1>(r, i, j, out, os);
+            j += 1;
+        }
+    }
+
+    /// Rows `i..i + R` of `x` times rows `j..j + C` of `w`: lane `l` of element `(a, b)` adds
+    /// `x * w` at `k = l, l + 8, ...` in order from 0, the tail goes to the first lanes, then
+    /// `tree`, exactly `dot`'s sequence. Multiply then add (no FMA).
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn block<const R: usize, const C: usize>(
+        r: &Rows,
+        i: usize,
+        j: usize,
+        out: &mut [f32],
+        os: usize,
+    ) {
+        let mut acc = [[_mm256_setzero_ps(); C]; R];
+        let (xp, wp) = (r.x.as_ptr(), r.w.as_ptr());
+        let full = r.k / 8 * 8;
+        let mut k = 0;
+        while k < full {
+            let mut xv = [_mm256_setzero_ps(); R];
+            for (a, v) in xv.iter_mut().enumerate() {
+                *v = _mm256_loadu_ps(xp.add((i + a) * r.xs + k));
+            }
+            #[allow(clippy::needless_range_loop)]
+            for b in 0..C {
+                let wv = _mm256_loadu_ps(wp.add((j + b) * r.ws + k));
+                for a in 0..R {
+                    acc[a][b] = _mm256_add_ps(acc[a][b], _mm256_mul_ps(xv[a], wv));
+                }
+            }
+            k += 8;
+        }
+        for (a, row) in acc.iter().enumerate() {
+            for (b, &v) in row.iter().enumerate() {
+                let mut l = [0f32; 8];
+                _mm256_storeu_ps(l.as_mut_ptr(), v);
+                let xr = &r.x[(i + a) * r.xs + full..(i + a) * r.xs + r.k];
+                let wr = &r.w[(j + b) * r.ws + full..(j + b) * r.ws + r.k];
+                for (t, (&p, &q)) in xr.iter().zip(wr).enumerate() {
+                    l[t] += p * q;
+                }
+                out[(i + a) * os + j + b] = tree(l);
+            }
+        }
+    }
+
+    /// As `weighted_sums_portable`, by blocks of 3 rows times 32 columns in registers.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2; sizes as `weighted_sums` asserts.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn weighted_sums(
+        p: &[f32],
+        n: usize,
+        pn: usize,
+        v: &[f32],
+        vs: usize,
+        d: usize,
+        out: &mut [f32],
+    ) {
+        let full = d / 8 * 8;
+        let mut i = 0;
+        while i < n {
+            let r = (n - i).min(3);
+            let mut e = 0;
+            while e < full {
+                match (r, (full - e) / 8) {
+                    (3, 4..) => ws_block::<3, 4>(p, i, pn, v, vs, d, e, out),
+                    (3, c) => {
+                        for t in 0..c {
+                            ws_block::<3, 1>(p, i, pn, v, vs, d, e + 8 * t, out)
+                        }
+                    }
+                    (_, 4..) => {
+                        for a in 0..r {
+                            ws_block::<1, 4>(p, i + a, pn, v, vs, d, e, out)
+                        }
+                    }
+                    (_, c) => {
+                        for a in 0..r {
+                            for t in 0..c {
+                                ws_block::<1, 1>(p, i + a, pn, v, vs, d, e + 8 * t, out)
+                            }
+                        }
+                    }
+                }
+                e += ((full - e) / 8).min(4) * 8;
+            }
+            // Columns past the last 8: plain, in the same order.
+            for a in i..i + r {
+                for e in full..d {
+                    let mut c = 0f32;
+                    for j in 0..pn {
+                        c += p[a * pn + j] * v[j * vs + e];
+                    }
+                    out[a * d + e] = c;
+                }
+            }
+            i += r;
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn ws_block<const R: usize, const C: usize>(
+        p: &[f32],
+        i: usize,
+        pn: usize,
+        v: &[f32],
+        vs: usize,
+        d: usize,
+        e: usize,
+        out: &mut [f32],
+    ) {
+        let mut acc = [[_mm256_setzero_ps(); C]; R];
+        let (pp, vp) = (p.as_ptr(), v.as_ptr());
+        for j in 0..pn {
+            let mut vv = [_mm256_setzero_ps(); C];
+            for (c, x) in vv.iter_mut().enumerate() {
+                *x = _mm256_loadu_ps(vp.add(j * vs + e + 8 * c));
+            }
+            for (a, row) in acc.iter_mut().enumerate() {
+                let pa = _mm256_set1_ps(*pp.add((i + a) * pn + j));
+                for (c, x) in row.iter_mut().enumerate() {
+                    *x = _mm256_add_ps(*x, _mm256_mul_ps(pa, vv[c]));
+                }
+            }
+        }
+        for (a, row) in acc.iter().enumerate() {
+            for (c, &x) in row.iter().enumerate() {
+                _mm256_storeu_ps(out.as_mut_ptr().add((i + a) * d + e + 8 * c), x);
+            }
+        }
+    }
 }
 
 /// Runs `f` compiled for AVX2 when `isa` says so, else as is: for float loops whose results do
