@@ -431,6 +431,70 @@ pub fn round_even(v: f32) -> f32 {
     (v + MAGIC) - MAGIC
 }
 
+/// Activations to integer steps: clamp to the range, divide by the step, round half to
+/// even, clamp to the integer range. The clamps are `min` then `max` written as the vector
+/// instructions compute them (`a < b ? a : b`, `a > b ? a : b`), so the portable and the
+/// vector builds agree on every input, NaN included (it becomes the top of the range).
+struct Quantizer {
+    lo: f32,
+    hi: f32,
+    inv_step: f32,
+    lo_q: f32,
+    hi_q: f32,
+}
+
+impl Quantizer {
+    #[inline(always)]
+    fn one(&self, v: f32) -> i16 {
+        let v = if v < self.hi { v } else { self.hi };
+        let v = if v > self.lo { v } else { self.lo };
+        let v = round_even(v * self.inv_step);
+        let v = if v < self.hi_q { v } else { self.hi_q };
+        let v = if v > self.lo_q { v } else { self.lo_q };
+        v as i16
+    }
+
+    fn run(&self, isa: Isa, x: &[f32], q: &mut [i16]) {
+        assert_eq!(x.len(), q.len());
+        match isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: chosen only when the CPU has AVX2; lengths asserted.
+            i if i.avx2() => unsafe { self.run_avx2(x, q) },
+            _ => q.iter_mut().zip(x).for_each(|(q, &v)| *q = self.one(v)),
+        }
+    }
+
+    /// `one` on 8 lanes at a time: the same operations (`minps`/`maxps` are the compares
+    /// `one` writes; the value converted is a whole number in range, so truncation is exact).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn run_avx2(&self, x: &[f32], q: &mut [i16]) {
+        use std::arch::x86_64::*;
+        const MAGIC: f32 = 12_582_912.0;
+        let (hi, lo) = (_mm256_set1_ps(self.hi), _mm256_set1_ps(self.lo));
+        let (hi_q, lo_q) = (_mm256_set1_ps(self.hi_q), _mm256_set1_ps(self.lo_q));
+        let (inv, magic) = (_mm256_set1_ps(self.inv_step), _mm256_set1_ps(MAGIC));
+        let full = x.len() / 8 * 8;
+        for k in (0..full).step_by(8) {
+            let v = _mm256_loadu_ps(x.as_ptr().add(k));
+            let v = _mm256_max_ps(_mm256_min_ps(v, hi), lo);
+            let v = _mm256_mul_ps(v, inv);
+            let v = _mm256_sub_ps(_mm256_add_ps(v, magic), magic);
+            let v = _mm256_max_ps(_mm256_min_ps(v, hi_q), lo_q);
+            let i = _mm256_cvttps_epi32(v);
+            // Pack to i16 (in range, no saturation) and gather the two lanes' halves.
+            let p = _mm256_permute4x64_epi64(_mm256_packs_epi32(i, i), 0b1000);
+            _mm_storeu_si128(
+                q.as_mut_ptr().add(k) as *mut __m128i,
+                _mm256_castsi256_si128(p),
+            );
+        }
+        for k in full..x.len() {
+            q[k] = self.one(x[k]);
+        }
+    }
+}
+
 /// A linear layer `x W^T + b` on int8 weights (symmetric, one scale per output row) and
 /// activations quantized to `ACT_LEVELS` steps over a fixed input range (asymmetric, with a
 /// zero point, as libtorch's int8 ops do, but 12 bits instead of 8). The range is the layer's
@@ -507,14 +571,16 @@ impl QuantLinear {
                 let rows = out.len() / m;
                 let x = &x[t * QUANT_ROWS_PER_TASK * self.inputs..][..rows * self.inputs];
                 let mut q = vec![0i16; rows * kp];
-                with_isa(isa, || {
-                    for (q, x) in q.chunks_exact_mut(kp).zip(x.chunks_exact(self.inputs)) {
-                        for (q, &v) in q.iter_mut().zip(x) {
-                            let v = round_even(v.clamp(self.lo, self.hi) * self.inv_step);
-                            *q = v.clamp(lo_q, hi_q) as i16;
-                        }
-                    }
-                });
+                let qz = Quantizer {
+                    lo: self.lo,
+                    hi: self.hi,
+                    inv_step: self.inv_step,
+                    lo_q,
+                    hi_q,
+                };
+                for (q, x) in q.chunks_exact_mut(kp).zip(x.chunks_exact(self.inputs)) {
+                    qz.run(isa, x, &mut q[..self.inputs]);
+                }
                 let mut acc = vec![0i32; rows * mp];
                 gemm_rows(isa, &q, rows, &self.weight, &mut acc);
                 with_isa(isa, || {
