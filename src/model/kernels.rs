@@ -33,7 +33,8 @@ pub enum Isa {
     Portable,
     /// `std::arch` AVX2 intrinsics (integer products) and AVX2 code generation (float loops).
     Avx2,
-    /// AVX2 as above, and the integer products on AVX-512 BW (`vpmaddwd` on zmm).
+    /// AVX2 as above, the integer products on AVX-512 BW (`vpmaddwd` on zmm) and the float
+    /// dot products on zmm (F, DQ).
     Avx512,
     /// AVX-512 with VNNI (`vpdpwssd`) for the integer products.
     Avx512Vnni,
@@ -62,7 +63,7 @@ impl Isa {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::is_x86_feature_detected as has;
-            if has!("avx512f") && has!("avx512bw") && has!("avx2") {
+            if has!("avx512f") && has!("avx512bw") && has!("avx512dq") && has!("avx2") {
                 return if has!("avx512vnni") {
                     Isa::Avx512Vnni
                 } else {
@@ -659,7 +660,9 @@ pub fn linear_f32(isa: Isa, x: &[f32], w: &[f32], bias: Option<&[f32]>, m: usize
             match isa {
                 #[cfg(target_arch = "x86_64")]
                 // SAFETY: chosen only when the CPU has AVX2; sizes as `linear_rows` needs.
-                i if i.avx2() => unsafe { linear_rows_avx2(x, w, bias, k, m, out) },
+                i if i.avx2() => unsafe {
+                    linear_rows_avx2(i >= Isa::Avx512, x, w, bias, k, m, out)
+                },
                 _ => linear_rows(x, w, bias, k, m, out),
             }
         });
@@ -678,9 +681,10 @@ fn linear_rows(x: &[f32], w: &[f32], bias: Option<&[f32]>, k: usize, m: usize, o
 /// `linear_rows` by `dots`' register blocks.
 ///
 /// # Safety
-/// The CPU must have AVX2.
+/// The CPU must have AVX2 (and AVX-512 F and DQ when `avx512`).
 #[cfg(target_arch = "x86_64")]
 unsafe fn linear_rows_avx2(
+    avx512: bool,
     x: &[f32],
     w: &[f32],
     bias: Option<&[f32]>,
@@ -696,7 +700,11 @@ unsafe fn linear_rows_avx2(
         ws: k,
         k,
     };
-    avx2_f32::dots(&rows, n, m, out, m);
+    if avx512 {
+        avx512_f32::dots(&rows, n, m, out, m);
+    } else {
+        avx2_f32::dots(&rows, n, m, out, m);
+    }
     // `linear_rows` adds 0 without a bias, which turns -0 into +0: so here too.
     for o in out.chunks_exact_mut(m) {
         for (j, o) in o.iter_mut().enumerate() {
@@ -719,6 +727,9 @@ pub struct Rows<'a> {
 /// in the same order as `dot` (so the same bits), the AVX2 build by register blocks.
 pub fn dots(isa: Isa, rows: &Rows, n: usize, m: usize, out: &mut [f32], os: usize) {
     match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: chosen only when the CPU has AVX-512 F and DQ; `dots` checks the sizes.
+        i if i >= Isa::Avx512 => unsafe { avx512_f32::dots(rows, n, m, out, os) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: chosen only when the CPU has AVX2; `dots` checks the sizes.
         i if i.avx2() => unsafe { avx2_f32::dots(rows, n, m, out, os) },
@@ -777,6 +788,109 @@ fn weighted_sums_portable(
 }
 
 #[cfg(target_arch = "x86_64")]
+mod avx512_f32 {
+    use super::{avx2_f32, tree, Rows};
+    use std::arch::x86_64::*;
+
+    /// Pairs of `x` rows per register block, and `w` rows.
+    const P: usize = 4;
+    const C: usize = 6;
+
+    /// As the portable `dots`, two elements per zmm: the low 8 lanes are element `(a, b)`'s
+    /// lane accumulators, the high 8 those of `(a + 1, b)`, each lane the same products added
+    /// in the same order as `dot` (lane-wise, so the register width changes nothing), then
+    /// each half goes through `tree`. Blocks of 8 rows times 6; an odd last row runs the AVX2
+    /// code.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512 F and DQ (and AVX2).
+    #[target_feature(enable = "avx2,avx512f,avx512dq")]
+    pub unsafe fn dots(r: &Rows, n: usize, m: usize, out: &mut [f32], os: usize) {
+        if n == 0 || m == 0 {
+            return;
+        }
+        assert!(r.x.len() >= (n - 1) * r.xs + r.k && r.w.len() >= (m - 1) * r.ws + r.k);
+        assert!(out.len() >= (n - 1) * os + m);
+        let mut i = 0;
+        while i + 2 <= n {
+            let pairs = ((n - i) / 2).min(P);
+            match pairs {
+                1 => cols::<1>(r, i, m, out, os),
+                2 => cols::<2>(r, i, m, out, os),
+                3 => cols::<3>(r, i, m, out, os),
+                _ => cols::<4>(r, i, m, out, os),
+            }
+            i += 2 * pairs;
+        }
+        if i < n {
+            avx2_f32::cols::<1>(r, i, m, out, os);
+        }
+    }
+
+    #[target_feature(enable = "avx2,avx512f,avx512dq")]
+    #[inline]
+    unsafe fn cols<const Q: usize>(r: &Rows, i: usize, m: usize, out: &mut [f32], os: usize) {
+        let mut j = 0;
+        while j + C <= m {
+            block::<Q, C>(r, i, j, out, os);
+            j += C;
+        }
+        while j < m {
+            block::<Q, 1>(r, i, j, out, os);
+            j += 1;
+        }
+    }
+
+    #[target_feature(enable = "avx2,avx512f,avx512dq")]
+    #[inline]
+    unsafe fn block<const Q: usize, const B: usize>(
+        r: &Rows,
+        i: usize,
+        j: usize,
+        out: &mut [f32],
+        os: usize,
+    ) {
+        let mut acc = [[_mm512_setzero_ps(); B]; Q];
+        let (xp, wp) = (r.x.as_ptr(), r.w.as_ptr());
+        let full = r.k / 8 * 8;
+        let mut k = 0;
+        while k < full {
+            let mut xv = [_mm512_setzero_ps(); Q];
+            for (q, v) in xv.iter_mut().enumerate() {
+                let lo = _mm256_loadu_ps(xp.add((i + 2 * q) * r.xs + k));
+                let hi = _mm256_loadu_ps(xp.add((i + 2 * q + 1) * r.xs + k));
+                *v = _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
+            }
+            #[allow(clippy::needless_range_loop)]
+            for b in 0..B {
+                let wv = _mm512_broadcast_f32x8(_mm256_loadu_ps(wp.add((j + b) * r.ws + k)));
+                for q in 0..Q {
+                    acc[q][b] = _mm512_add_ps(acc[q][b], _mm512_mul_ps(xv[q], wv));
+                }
+            }
+            k += 8;
+        }
+        for (q, row) in acc.iter().enumerate() {
+            for (b, &v) in row.iter().enumerate() {
+                let mut l = [0f32; 16];
+                _mm512_storeu_ps(l.as_mut_ptr(), v);
+                for h in 0..2 {
+                    let a = i + 2 * q + h;
+                    let mut lanes = [0f32; 8];
+                    lanes.copy_from_slice(&l[8 * h..8 * h + 8]);
+                    let xr = &r.x[a * r.xs + full..a * r.xs + r.k];
+                    let wr = &r.w[(j + b) * r.ws + full..(j + b) * r.ws + r.k];
+                    for (t, (&p, &w)) in xr.iter().zip(wr).enumerate() {
+                        lanes[t] += p * w;
+                    }
+                    out[a * os + j + b] = tree(lanes);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
 mod avx2_f32 {
     use super::{tree, Rows};
     use std::arch::x86_64::*;
@@ -806,7 +920,13 @@ mod avx2_f32 {
 
     #[target_feature(enable = "avx2")]
     #[inline]
-    unsafe fn cols<const R: usize>(r: &Rows, i: usize, m: usize, out: &mut [f32], os: usize) {
+    pub(super) unsafe fn cols<const R: usize>(
+        r: &Rows,
+        i: usize,
+        m: usize,
+        out: &mut [f32],
+        os: usize,
+    ) {
         let mut j = 0;
         while j + 3 <= m {
             block::<R, 3>(r, i, j, out, os);
