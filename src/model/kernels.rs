@@ -1354,6 +1354,87 @@ mod tests {
     }
 
     #[test]
+    fn attention_products_are_the_same_bits_on_every_build() {
+        let mut rng = Rng(99);
+        let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+        // Strided rows as attention reads them; lengths around every block edge.
+        for &(n, k, stride) in &[
+            (1, 32, 96),
+            (7, 32, 96),
+            (13, 20, 40),
+            (30, 8, 8),
+            (9, 33, 70),
+        ] {
+            let x: Vec<f32> = (0..n * stride).map(|_| rng.f32()).collect();
+            let y: Vec<f32> = (0..n * stride).map(|_| rng.f32()).collect();
+            let rows = Rows {
+                x: &x,
+                xs: stride,
+                w: &y,
+                ws: stride,
+                k,
+            };
+            let mut want = vec![0f32; n * n];
+            dots(Isa::Portable, &rows, n, n, &mut want, n);
+            let mut ws_want = vec![0f32; n * k];
+            weighted_sums(Isa::Portable, &want, n, n, &y, stride, k, &mut ws_want);
+            for isa in Isa::available() {
+                let mut got = vec![0f32; n * n];
+                dots(isa, &rows, n, n, &mut got, n);
+                assert_eq!(bits(&want), bits(&got), "dots {isa:?} {n} {k}");
+                let mut ws = vec![0f32; n * k];
+                weighted_sums(isa, &want, n, n, &y, stride, k, &mut ws);
+                assert_eq!(bits(&ws_want), bits(&ws), "weighted sums {isa:?} {n} {k}");
+            }
+            for i in 0..n {
+                for j in 0..n {
+                    let d = dot(&x[i * stride..][..k], &y[j * stride..][..k]);
+                    assert_eq!(want[i * n + j].to_bits(), d.to_bits());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quantization_is_the_same_on_every_build_even_at_the_edges() {
+        let qz = Quantizer {
+            lo: -1.5,
+            hi: 2.0,
+            inv_step: 4095.0 / 3.5,
+            lo_q: -1755.0,
+            hi_q: 2340.0,
+        };
+        let mut x = vec![
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            -0.0,
+            0.0,
+            -1.5,
+            2.0,
+            1e30,
+            -1e30,
+            0.5 / qz.inv_step,
+            1.5 / qz.inv_step,
+        ];
+        let mut rng = Rng(5);
+        x.extend((0..45).map(|_| rng.f32() * 3.0));
+        let mut want = vec![0i16; x.len()];
+        qz.run(Isa::Portable, &x, &mut want);
+        assert_eq!(
+            &want[..9],
+            &[2340, 2340, -1755, 0, 0, -1755, 2340, 2340, -1755]
+        );
+        // ties to even: 0.5 -> 0, 1.5 -> 2
+        assert_eq!(&want[9..11], &[0, 2]);
+        for isa in Isa::available() {
+            let mut got = vec![0i16; x.len()];
+            qz.run(isa, &x, &mut got);
+            assert_eq!(want, got, "{isa:?}");
+        }
+    }
+
+    #[test]
     fn math_functions_are_accurate() {
         for i in -870..=880 {
             let x = i as f32 / 10.0;
