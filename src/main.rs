@@ -631,6 +631,12 @@ fn print_bench(stats: &RunStats, threads: usize, precision: Precision, load: f64
     println!("rows            {}", stats.rows);
     println!("threads         {threads}");
     println!("precision       {precision:?}");
+    if precision == Precision::Int8 {
+        println!(
+            "kernels         {:?}",
+            whosaid::model::kernels::Isa::current()
+        );
+    }
     println!("model load      {load:.2} s");
     println!("processing      {secs:.2} s");
     println!("words/second    {:.0}", stats.words as f64 / secs);

@@ -13,8 +13,11 @@
 //! - `exp`, `erf` and `ln` are our own, from those operations, instead of libm's (glibc picks
 //!   FMA variants by CPU).
 //!
-//! An AVX2 kernel runs where the CPU has it; `WHOSAID_PORTABLE_KERNELS=1` forces the portable
-//! code, which is how the tests prove the two give the same rows.
+//! The best build the CPU has runs (`Isa`): AVX-512 with VNNI, AVX-512 BW, AVX2 or portable.
+//! The integer products read weights packed once at load into 16-column tiles and keep their
+//! sums in registers; the float loops are register-blocked with each element's operations
+//! unchanged. `WHOSAID_KERNELS=portable|avx2|avx512` (or `WHOSAID_PORTABLE_KERNELS=1`) caps
+//! the build, which is how the tests prove that every build gives the same rows.
 
 use rayon::prelude::*;
 use std::sync::OnceLock;
@@ -245,10 +248,10 @@ mod avx2 {
     use std::arch::x86_64::*;
 
     /// Rows per register block.
-    const R: usize = 4;
+    const R: usize = 6;
 
-    /// As `gemm_portable`: blocks of up to 4 rows times one tile (two ymm of 8 sums) per
-    /// pass over `k`; `madd` multiplies i16 pairs and adds each pair into an i32 exactly
+    /// As `gemm_portable`: blocks of up to 6 rows times one tile (two ymm of 8 sums, 12
+    /// accumulators) per pass over `k`; `madd` multiplies i16 pairs and adds each pair into an i32 exactly
     /// (|2 * 4095 * 127| fits), and the i32 sums cannot overflow (see `MAX_K`).
     ///
     /// # Safety
@@ -746,6 +749,7 @@ pub fn dots(isa: Isa, rows: &Rows, n: usize, m: usize, out: &mut [f32], os: usiz
 
 /// `out[i * d + e] = sum_j p[i * pn + j] * v[j * vs + e]` for `i < n`, `j < pn`, `e < d`: each
 /// element from 0, adding `p * v` in the order of `j` (attention's weighted values).
+#[allow(clippy::too_many_arguments)] // the two operands' shapes, as `dots`' `Rows` would be
 pub fn weighted_sums(
     isa: Isa,
     p: &[f32],
