@@ -22,6 +22,7 @@
 //! [`wordlist`] reads the word lists (`*.txt`) the stages compile in; [`text`] holds the quote
 //! marks every stage agrees on; [`eval::Prf`] is every precision/recall/F1. [`files`] reads
 //! data files with the path in the error; [`testing`] is what tests do when an input is missing.
+//! [`profile`] times the stages and the model's parts (`whosaid bench --profile`).
 
 pub mod actions;
 pub mod attribution;
@@ -34,6 +35,7 @@ pub mod input;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod profile;
 #[cfg(test)]
 mod properties;
 pub mod resolve;

@@ -238,6 +238,9 @@ struct BenchArgs {
     /// Process the inputs this many times.
     #[arg(long, default_value_t = 1)]
     repeat: usize,
+    /// Also print the wall time of each stage and of the model's parts.
+    #[arg(long)]
+    profile: bool,
 }
 
 fn main() -> ExitCode {
@@ -592,6 +595,9 @@ fn eval(model: ModelConfig, args: EvalArgs) -> Result<ExitCode> {
 fn bench(model: ModelConfig, args: BenchArgs) -> Result<ExitCode> {
     let n = threads(args.threads);
     tch::set_num_threads(n as i32);
+    if args.profile {
+        whosaid::profile::enable();
+    }
     let (articles, _) = whosaid::input::discover(&args.inputs, &["txt".to_string()]);
     let t0 = std::time::Instant::now();
     let precision = model.precision;
@@ -613,6 +619,9 @@ fn bench(model: ModelConfig, args: BenchArgs) -> Result<ExitCode> {
     let (stats, _) = whosaid::pipeline::run(&pipeline, &repeated, std::io::sink(), &opts)?;
     let secs = t1.elapsed().as_secs_f64();
     print_bench(&stats, n, precision, load, secs);
+    if args.profile {
+        print_profile(secs);
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -622,11 +631,29 @@ fn print_bench(stats: &RunStats, threads: usize, precision: Precision, load: f64
     println!("rows            {}", stats.rows);
     println!("threads         {threads}");
     println!("precision       {precision:?}");
+    if precision == Precision::Int8 {
+        println!(
+            "kernels         {:?}",
+            whosaid::model::kernels::Isa::current()
+        );
+    }
     println!("model load      {load:.2} s");
     println!("processing      {secs:.2} s");
     println!("words/second    {:.0}", stats.words as f64 / secs);
     println!("articles/second {:.1}", stats.articles as f64 / secs);
     println!("peak RSS        {:.0} MiB", peak_rss_mib());
+}
+
+/// Seconds per profiled section and its share of the processing time. Stage names are plain;
+/// the model's parts are `model.*` and run inside the `model` stage.
+fn print_profile(secs: f64) {
+    println!("profile         seconds   share   calls");
+    for (name, s, calls) in whosaid::profile::report() {
+        println!(
+            "  {name:<22} {s:>7.3} {:>6.1}% {calls:>7}",
+            100.0 * s / secs
+        );
+    }
 }
 
 /// Tabs and newlines inside a text printed as spaces, for one-line-per-item output.

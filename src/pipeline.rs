@@ -98,7 +98,9 @@ impl Pipeline {
             let before: Vec<Document> = docs.iter().flatten().cloned().collect();
             let results = {
                 let mut live: Vec<&mut Document> = docs.iter_mut().flatten().collect();
-                guarded(stage.name(), || stage.process_many(&mut live))
+                crate::profile::time(stage.name(), || {
+                    guarded(stage.name(), || stage.process_many(&mut live))
+                })
             };
             let results = match results {
                 Ok(r) => r,

@@ -1650,23 +1650,30 @@ fn labelled_and_corpus_texts(root: &std::path::Path) -> (PathBuf, PathBuf) {
     (dir, all_path)
 }
 
-/// The default (int8) path gives the same bits with the AVX2 kernels (where the CPU has them)
-/// and with the portable ones forced: the CSV of the corpus and of the labelled texts, and
-/// every tag, head and relation of their parse. This is what makes the rows the same on every
-/// x86-64 CPU: the only code that differs by CPU is proved not to change a result. The thread
-/// count is varied too (1 against 2).
+/// The default path's rows and parses are the same with the best kernels this CPU has and with
+/// every lesser build forced (`WHOSAID_KERNELS`: AVX-512 without VNNI, AVX2, portable): the CSV
+/// of the corpus and of the labelled texts, and every tag, head and relation of their parse.
+/// This is what makes the rows the same on every x86-64 CPU: the only code that differs by CPU
+/// is proved not to change a result. The thread count is varied too (2 against 1).
 #[test]
-fn portable_and_avx2_kernels_give_identical_output() {
+fn every_kernel_build_gives_identical_output() {
+    use whosaid::model::kernels::Isa;
     let tmp = tempfile::tempdir().unwrap();
     let (labelled, all) = labelled_and_corpus_texts(tmp.path());
+    let builds = Isa::available();
+    let best = *builds.last().unwrap();
+    let name = |isa: Isa| match isa {
+        Isa::Portable => "portable",
+        Isa::Avx2 => "avx2",
+        Isa::Avx512 => "avx512",
+        Isa::Avx512Vnni => "vnni",
+    };
     // `run` takes --threads; `parse` runs in rayon's global pool, sized by RAYON_NUM_THREADS.
-    let go = |portable: bool, threads: &str, args: &[&std::ffi::OsStr]| {
+    let go = |isa: Isa, threads: &str, args: &[&std::ffi::OsStr]| {
         let mut cmd = whosaid();
         cmd.env_remove("WHOSAID_PORTABLE_KERNELS")
+            .env("WHOSAID_KERNELS", name(isa))
             .env("RAYON_NUM_THREADS", threads);
-        if portable {
-            cmd.env("WHOSAID_PORTABLE_KERNELS", "1");
-        }
         cmd.args(args);
         if args[0] == "run" {
             cmd.args(["--threads", threads]);
@@ -1676,26 +1683,27 @@ fn portable_and_avx2_kernels_give_identical_output() {
         o.stdout
     };
     let corpus = repo().join("corpus");
-    for input in [corpus.as_os_str(), labelled.as_os_str()] {
-        let args = ["run".as_ref(), "--quiet".as_ref(), input];
-        let native = go(false, "2", &args);
-        assert!(records(&String::from_utf8_lossy(&native)).len() > 20);
-        let portable = go(true, "1", &args);
-        assert!(
-            native == portable,
-            "{}",
-            first_differences(&native, &portable)
-        );
+    let parse = ["parse".as_ref(), all.as_os_str()];
+    let inputs = [corpus.as_os_str(), labelled.as_os_str()];
+    let runs: Vec<[&std::ffi::OsStr; 3]> = inputs
+        .iter()
+        .map(|&input| ["run".as_ref(), "--quiet".as_ref(), input])
+        .collect();
+    let mut want: Vec<Vec<u8>> = runs.iter().map(|a| go(best, "2", a)).collect();
+    want.push(go(best, "2", &parse));
+    assert!(records(&String::from_utf8_lossy(&want[0])).len() > 20);
+    assert!(want[2].len() > 10_000);
+    for &isa in &builds[..builds.len() - 1] {
+        let mut got: Vec<Vec<u8>> = runs.iter().map(|a| go(isa, "1", a)).collect();
+        got.push(go(isa, "1", &parse));
+        for (w, g) in want.iter().zip(&got) {
+            assert!(
+                w == g,
+                "{isa:?} against {best:?}: {}",
+                first_differences(w, g)
+            );
+        }
     }
-    let args = ["parse".as_ref(), all.as_os_str()];
-    let native = go(false, "2", &args);
-    let portable = go(true, "1", &args);
-    assert!(native.len() > 10_000);
-    assert!(
-        native == portable,
-        "{}",
-        first_differences(&native, &portable)
-    );
 }
 
 /// The first lines where `want` and `got` differ, numbered, for a readable failure.

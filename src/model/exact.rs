@@ -17,6 +17,7 @@ use super::kernels::{self, dot, Isa, QuantLinear};
 use super::labels::{self, NER_TAGS, SHAPES, UPOS};
 use super::pieces::SentencePieces;
 use super::Analysis;
+use crate::profile::time;
 use rayon::prelude::*;
 use std::sync::OnceLock;
 use tch::{nn, Kind};
@@ -233,21 +234,23 @@ impl ExactModel {
         let d = self.dim;
         let total: usize = sentences.iter().map(|s| s.ids.len()).sum();
         let mut x = vec![0f32; total * d];
-        let mut row = 0;
-        for s in sentences {
-            for (p, &id) in s.ids.iter().enumerate() {
-                let id = id as usize;
-                let out = &mut x[row * d..(row + 1) * d];
-                let word = &self.word[id * d..(id + 1) * d];
-                let pos = &self.position[p * d..(p + 1) * d];
-                for k in 0..d {
-                    out[k] = (word[k] + pos[k]) + self.token_type[k];
+        time("model.embeddings", || {
+            let mut row = 0;
+            for s in sentences {
+                for (p, &id) in s.ids.iter().enumerate() {
+                    let id = id as usize;
+                    let out = &mut x[row * d..(row + 1) * d];
+                    let word = &self.word[id * d..(id + 1) * d];
+                    let pos = &self.position[p * d..(p + 1) * d];
+                    for k in 0..d {
+                        out[k] = (word[k] + pos[k]) + self.token_type[k];
+                    }
+                    row += 1;
                 }
-                row += 1;
             }
-        }
-        let en = &self.embedding_norm;
-        kernels::layer_norm(isa, &mut x, &en.w, &en.b, EPS);
+            let en = &self.embedding_norm;
+            kernels::layer_norm(isa, &mut x, &en.w, &en.b, EPS);
+        });
         let starts: Vec<(usize, usize)> = sentences
             .iter()
             .scan(0, |at, s| {
@@ -257,21 +260,29 @@ impl ExactModel {
             })
             .collect();
         for layer in &self.layers {
-            let qkv = layer.qkv.forward(isa, &x);
-            let ctx = self.attention(isa, &qkv, &starts);
-            let mut y = layer.attention_out.forward(isa, &ctx);
-            add(&mut y, &x);
-            let n = &layer.attention_norm;
-            kernels::layer_norm(isa, &mut y, &n.w, &n.b, EPS);
-            x = y;
-            let mut h = layer.intermediate.forward(isa, &x);
-            h.par_chunks_mut(4096).for_each(|c| {
-                kernels::with_isa(isa, || c.iter_mut().for_each(|v| *v = kernels::gelu(*v)))
+            let qkv = time("model.qkv", || layer.qkv.forward(isa, &x));
+            let ctx = time("model.attention", || self.attention(isa, &qkv, &starts));
+            let mut y = time("model.attention_out", || {
+                layer.attention_out.forward(isa, &ctx)
             });
-            let mut y = layer.output.forward(isa, &h);
-            add(&mut y, &x);
-            let n = &layer.output_norm;
-            kernels::layer_norm(isa, &mut y, &n.w, &n.b, EPS);
+            time("model.add_norm", || {
+                add(&mut y, &x);
+                let n = &layer.attention_norm;
+                kernels::layer_norm(isa, &mut y, &n.w, &n.b, EPS);
+            });
+            x = y;
+            let mut h = time("model.ffn_in", || layer.intermediate.forward(isa, &x));
+            time("model.gelu", || {
+                h.par_chunks_mut(4096).for_each(|c| {
+                    kernels::with_isa(isa, || c.iter_mut().for_each(|v| *v = kernels::gelu(*v)))
+                })
+            });
+            let mut y = time("model.ffn_out", || layer.output.forward(isa, &h));
+            time("model.add_norm", || {
+                add(&mut y, &x);
+                let n = &layer.output_norm;
+                kernels::layer_norm(isa, &mut y, &n.w, &n.b, EPS);
+            });
             x = y;
         }
         x
@@ -292,25 +303,25 @@ impl ExactModel {
             .map(|&(s, h)| {
                 kernels::with_isa(isa, || {
                     let (start, len) = starts[s];
-                    let q = |i: usize| &qkv[(start + i) * 3 * d + h * dh..][..dh];
-                    let k = |i: usize| &qkv[(start + i) * 3 * d + d + h * dh..][..dh];
-                    let v = |i: usize| &qkv[(start + i) * 3 * d + 2 * d + h * dh..][..dh];
-                    let mut ctx = vec![0f32; len * dh];
-                    let mut p = vec![0f32; len];
-                    for i in 0..len {
-                        let qi = q(i);
-                        for (j, pj) in p.iter_mut().enumerate() {
-                            *pj = dot(qi, k(j)) * scale;
-                        }
-                        kernels::softmax(&mut p);
-                        // Each element sums over j in order.
-                        let c = &mut ctx[i * dh..(i + 1) * dh];
-                        for (j, &pj) in p.iter().enumerate() {
-                            for (c, &vj) in c.iter_mut().zip(v(j)) {
-                                *c += pj * vj;
-                            }
-                        }
+                    let rows = &qkv[start * 3 * d..];
+                    // Scores `q_i . k_j`, each one `dot`, scaled; softmax by row; then the
+                    // values weighted, each element summed over j in order.
+                    let mut p = vec![0f32; len * len];
+                    let qk = kernels::Rows {
+                        x: &rows[h * dh..],
+                        xs: 3 * d,
+                        w: &rows[d + h * dh..],
+                        ws: 3 * d,
+                        k: dh,
+                    };
+                    kernels::dots(isa, &qk, len, len, &mut p, len);
+                    for row in p.chunks_exact_mut(len.max(1)) {
+                        row.iter_mut().for_each(|v| *v *= scale);
+                        kernels::softmax(row);
                     }
+                    let mut ctx = vec![0f32; len * dh];
+                    let v = &rows[2 * d + h * dh..];
+                    kernels::weighted_sums(isa, &p, len, len, v, 3 * d, dh, &mut ctx);
                     ctx
                 })
             })
@@ -349,7 +360,7 @@ impl ExactModel {
     fn analyze_in_pool(&self, sentences: &[(&SentencePieces, &[&str])]) -> Vec<Analysis> {
         let isa = Isa::current();
         let pieces: Vec<&SentencePieces> = sentences.iter().map(|s| s.0).collect();
-        let hidden = self.encode(isa, &pieces);
+        let hidden = time("model.encoder", || self.encode(isa, &pieces));
         let (d, sd) = (self.dim, self.shape_dim);
         let wd = d + sd;
         // Word rows (first piece + shape), and head candidates: the root then the words.
@@ -379,15 +390,20 @@ impl ExactModel {
             });
             v
         };
-        let ner = self.ner.forward(isa, &words);
-        let upos = self.upos.forward(isa, &words);
-        let dep = leaky(self.arc_dep.forward(isa, &words));
-        let head = leaky(self.arc_head.forward(isa, &cands));
-        let dep_w = self.arc_wt.forward(isa, &dep);
+        let heads_scores = time("model.heads", || {
+            let ner = self.ner.forward(isa, &words);
+            let upos = self.upos.forward(isa, &words);
+            let dep = leaky(self.arc_dep.forward(isa, &words));
+            let head = leaky(self.arc_head.forward(isa, &cands));
+            let dep_w = self.arc_wt.forward(isa, &dep);
+            let a = self.arc_u.len();
+            let head_u: Vec<f32> = head.chunks_exact(a).map(|h| dot(h, &self.arc_u)).collect();
+            let lab_dep = leaky(self.lab_dep.forward(isa, &words));
+            let lab_head = leaky(self.lab_head.forward(isa, &cands));
+            (ner, upos, dep_w, head, head_u, lab_dep, lab_head)
+        });
+        let (ner, upos, dep_w, head, head_u, lab_dep, lab_head) = heads_scores;
         let a = self.arc_u.len();
-        let head_u: Vec<f32> = head.chunks_exact(a).map(|h| dot(h, &self.arc_u)).collect();
-        let lab_dep = leaky(self.lab_dep.forward(isa, &words));
-        let lab_head = leaky(self.lab_head.forward(isa, &cands));
         let (nt, nu, l) = (NER_TAGS.len(), UPOS.len(), self.label_dim);
 
         // Trees and tags, one sentence per task.
@@ -397,67 +413,71 @@ impl ExactModel {
             offsets.push(at);
             at += ws.len();
         }
-        let mut out: Vec<Analysis> = sentences
-            .par_iter()
-            .zip(&offsets)
-            .enumerate()
-            .map(|(s, ((_, ws), &w0))| {
-                let n = ws.len();
-                let c0 = w0 + s; // candidate rows: one root per sentence before it
-                let mut arcs = vec![0f32; n * (n + 1)];
-                for i in 0..n {
-                    let row = &mut arcs[i * (n + 1)..(i + 1) * (n + 1)];
-                    let t = &dep_w[(w0 + i) * a..][..a];
-                    for (j, r) in row.iter_mut().enumerate() {
-                        *r = dot(t, &head[(c0 + j) * a..][..a]) + head_u[c0 + j];
+        let mut out: Vec<Analysis> = time("model.decode", || {
+            sentences
+                .par_iter()
+                .zip(&offsets)
+                .enumerate()
+                .map(|(s, ((_, ws), &w0))| {
+                    let n = ws.len();
+                    let c0 = w0 + s; // candidate rows: one root per sentence before it
+                    let mut arcs = vec![0f32; n * (n + 1)];
+                    for i in 0..n {
+                        let row = &mut arcs[i * (n + 1)..(i + 1) * (n + 1)];
+                        let t = &dep_w[(w0 + i) * a..][..a];
+                        for (j, r) in row.iter_mut().enumerate() {
+                            *r = dot(t, &head[(c0 + j) * a..][..a]) + head_u[c0 + j];
+                        }
+                        kernels::log_softmax(row);
                     }
-                    kernels::log_softmax(row);
-                }
-                let heads = decode::eisner(n, |h, dd| arcs[(dd - 1) * (n + 1) + h]);
-                let ner_scores: Vec<Vec<f32>> = (0..n)
-                    .map(|i| {
-                        let mut v = ner[(w0 + i) * nt..(w0 + i + 1) * nt].to_vec();
-                        kernels::log_softmax(&mut v);
-                        v
-                    })
-                    .collect();
-                let ner = decode::viterbi_bio(&ner_scores, labels::ner_decode);
-                Analysis {
-                    upos: (0..n)
-                        .map(|i| argmax(&upos[(w0 + i) * nu..(w0 + i + 1) * nu]) as u8)
-                        .collect(),
-                    heads,
-                    deprels: Vec::new(),
-                    ner: ner.into_iter().map(|t| t as u8).collect(),
-                }
-            })
-            .collect();
+                    let heads = decode::eisner(n, |h, dd| arcs[(dd - 1) * (n + 1) + h]);
+                    let ner_scores: Vec<Vec<f32>> = (0..n)
+                        .map(|i| {
+                            let mut v = ner[(w0 + i) * nt..(w0 + i + 1) * nt].to_vec();
+                            kernels::log_softmax(&mut v);
+                            v
+                        })
+                        .collect();
+                    let ner = decode::viterbi_bio(&ner_scores, labels::ner_decode);
+                    Analysis {
+                        upos: (0..n)
+                            .map(|i| argmax(&upos[(w0 + i) * nu..(w0 + i + 1) * nu]) as u8)
+                            .collect(),
+                        heads,
+                        deprels: Vec::new(),
+                        ner: ner.into_iter().map(|t| t as u8).collect(),
+                    }
+                })
+                .collect()
+        });
 
         // Relations at the chosen heads: bilinear plus linear terms.
-        let mut pair = Vec::with_capacity(words.len() / wd * 2 * l);
-        for (s, a_s) in out.iter().enumerate() {
-            let (w0, c0) = (offsets[s], offsets[s] + s);
-            for (i, &h) in a_s.heads.iter().enumerate() {
-                pair.extend_from_slice(&lab_dep[(w0 + i) * l..][..l]);
-                pair.extend_from_slice(&lab_head[(c0 + h) * l..][..l]);
+        time("model.relations", || {
+            let mut pair = Vec::with_capacity(words.len() / wd * 2 * l);
+            for (s, a_s) in out.iter().enumerate() {
+                let (w0, c0) = (offsets[s], offsets[s] + s);
+                for (i, &h) in a_s.heads.iter().enumerate() {
+                    pair.extend_from_slice(&lab_dep[(w0 + i) * l..][..l]);
+                    pair.extend_from_slice(&lab_head[(c0 + h) * l..][..l]);
+                }
             }
-        }
-        let z = self.lab_z.forward(isa, &lab_dep);
-        let lin = self.lab_lin.forward(isa, &pair);
-        let r = self.n_deprels;
-        for (s, a_s) in out.iter_mut().enumerate() {
-            let w0 = offsets[s];
-            a_s.deprels = (0..a_s.heads.len())
-                .map(|i| {
-                    let w = w0 + i;
-                    let h = &pair[(w * 2 + 1) * l..][..l];
-                    let scores: Vec<f32> = (0..r)
-                        .map(|k| dot(&z[(w * r + k) * l..][..l], h) + lin[w * r + k])
-                        .collect();
-                    argmax(&scores) as u16
-                })
-                .collect();
-        }
+            let z = self.lab_z.forward(isa, &lab_dep);
+            let lin = self.lab_lin.forward(isa, &pair);
+            let r = self.n_deprels;
+            for (s, a_s) in out.iter_mut().enumerate() {
+                let w0 = offsets[s];
+                a_s.deprels = (0..a_s.heads.len())
+                    .map(|i| {
+                        let w = w0 + i;
+                        let h = &pair[(w * 2 + 1) * l..][..l];
+                        let scores: Vec<f32> = (0..r)
+                            .map(|k| dot(&z[(w * r + k) * l..][..l], h) + lin[w * r + k])
+                            .collect();
+                        argmax(&scores) as u16
+                    })
+                    .collect();
+            }
+        });
         out
     }
 }

@@ -13,8 +13,11 @@
 //! - `exp`, `erf` and `ln` are our own, from those operations, instead of libm's (glibc picks
 //!   FMA variants by CPU).
 //!
-//! An AVX2 kernel runs where the CPU has it; `WHOSAID_PORTABLE_KERNELS=1` forces the portable
-//! code, which is how the tests prove the two give the same rows.
+//! The best build the CPU has runs (`Isa`): AVX-512 with VNNI, AVX-512 BW, AVX2 or portable.
+//! The integer products read weights packed once at load into 16-column tiles and keep their
+//! sums in registers; the float loops are register-blocked with each element's operations
+//! unchanged. `WHOSAID_KERNELS=portable|avx2|avx512` (or `WHOSAID_PORTABLE_KERNELS=1`) caps
+//! the build, which is how the tests prove that every build gives the same rows.
 
 use rayon::prelude::*;
 use std::sync::OnceLock;
@@ -22,37 +25,73 @@ use std::sync::OnceLock;
 /// Environment variable that forces the portable kernels (any value but empty or `0`).
 pub const PORTABLE_ENV: &str = "WHOSAID_PORTABLE_KERNELS";
 
-/// Which build of the kernels runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Environment variable that caps the build used: `portable`, `avx2`, `avx512` or `vnni`
+/// (never above what the CPU has), for the tests that prove every build gives the same rows.
+pub const KERNELS_ENV: &str = "WHOSAID_KERNELS";
+
+/// Which build of the kernels runs, in order of preference.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Isa {
     /// Plain Rust, for any CPU.
     Portable,
     /// `std::arch` AVX2 intrinsics (integer products) and AVX2 code generation (float loops).
     Avx2,
+    /// AVX2 as above, the integer products on AVX-512 BW (`vpmaddwd` on zmm) and the float
+    /// dot products on zmm (F, DQ).
+    Avx512,
+    /// AVX-512 with VNNI (`vpdpwssd`) for the integer products.
+    Avx512Vnni,
 }
 
 impl Isa {
-    /// The best build this CPU runs, unless `WHOSAID_PORTABLE_KERNELS` forces the portable one.
+    /// The best build this CPU runs, capped by `WHOSAID_KERNELS` or `WHOSAID_PORTABLE_KERNELS`.
     /// Decided once per process.
     pub fn current() -> Isa {
         static ISA: OnceLock<Isa> = OnceLock::new();
         *ISA.get_or_init(|| {
             let forced = std::env::var_os(PORTABLE_ENV).is_some_and(|v| !v.is_empty() && v != "0");
-            if forced {
-                Isa::Portable
-            } else {
-                Isa::detect()
-            }
+            let cap = match std::env::var(KERNELS_ENV).as_deref() {
+                _ if forced => Isa::Portable,
+                Ok("portable") => Isa::Portable,
+                Ok("avx2") => Isa::Avx2,
+                Ok("avx512") => Isa::Avx512,
+                _ => Isa::Avx512Vnni,
+            };
+            Isa::detect().min(cap)
         })
     }
 
     /// The best build this CPU runs.
     pub fn detect() -> Isa {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            return Isa::Avx2;
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx512f") && has!("avx512bw") && has!("avx512dq") && has!("avx2") {
+                return if has!("avx512vnni") {
+                    Isa::Avx512Vnni
+                } else {
+                    Isa::Avx512
+                };
+            }
+            if has!("avx2") {
+                return Isa::Avx2;
+            }
         }
         Isa::Portable
+    }
+
+    /// Every build this CPU runs, the portable one first.
+    pub fn available() -> Vec<Isa> {
+        [Isa::Portable, Isa::Avx2, Isa::Avx512, Isa::Avx512Vnni]
+            .into_iter()
+            .filter(|&i| i <= Isa::detect())
+            .collect()
+    }
+
+    /// Whether the float loops run their AVX2 build (every build but the portable one).
+    #[inline(always)]
+    pub fn avx2(self) -> bool {
+        self >= Isa::Avx2
     }
 }
 
@@ -80,133 +119,310 @@ pub fn padded(k: usize) -> usize {
 /// Rows of `x` per parallel task: each output element is computed by one task, in one order.
 const ROWS_PER_TASK: usize = 16;
 
-/// `out[i * m + j] = sum_k x[i * kp + k] * w[j * kp + k]` over `n` rows of `x` and `m` rows of
-/// `w`, exactly (i32). `kp` is a multiple of 16 and at most `MAX_K`; values are at most
-/// `ACT_LEVELS` in magnitude in `x` and `W_LEVELS` in `w` (what the quantizers give), so no
-/// sum overflows.
-pub fn gemm_i16(isa: Isa, x: &[i16], n: usize, w: &[i16], m: usize, kp: usize, out: &mut [i32]) {
-    assert!(
-        kp.is_multiple_of(K_STEP) && kp <= MAX_K,
-        "reduction length {kp}"
-    );
-    assert!(x.len() >= n * kp && w.len() >= m * kp && out.len() >= n * m);
+/// Output columns per packed weight tile: one zmm of i32 sums (two ymm).
+pub const TILE: usize = 16;
+
+/// Rows of `x` per task of a quantized layer: the task quantizes them, multiplies them by the
+/// whole weight matrix (streamed once per task) and scales the sums.
+const QUANT_ROWS_PER_TASK: usize = 48;
+
+/// An `[m, kp]` i16 weight matrix in the kernels' layout: tiles of `TILE` output rows, and in
+/// a tile, for each pair of `k`, the 16 rows' two values side by side (32 i16, what one
+/// `vpmaddwd`/`vpdpwssd` multiplies by a broadcast pair of activations). `m` is padded with zero
+/// rows to whole tiles. Packed once at load.
+pub struct PackedWeights {
+    m: usize,
+    tiles: usize,
+    kp: usize,
+    data: Vec<i16>,
+}
+
+impl PackedWeights {
+    /// `w` is `[m, kp]` row-major, `kp` a multiple of 16 and at most `MAX_K`.
+    pub fn new(w: &[i16], m: usize, kp: usize) -> PackedWeights {
+        assert!(
+            kp.is_multiple_of(K_STEP) && kp <= MAX_K,
+            "reduction length {kp}"
+        );
+        assert!(w.len() >= m * kp);
+        let tiles = m.div_ceil(TILE);
+        let mut data = vec![0i16; tiles * TILE * kp];
+        for j in 0..m {
+            let (t, c) = (j / TILE, j % TILE);
+            for p in 0..kp / 2 {
+                let at = (t * (kp / 2) + p) * 2 * TILE + 2 * c;
+                data[at] = w[j * kp + 2 * p];
+                data[at + 1] = w[j * kp + 2 * p + 1];
+            }
+        }
+        PackedWeights { m, tiles, kp, data }
+    }
+
+    /// Output columns of the padded tiles.
+    fn padded_m(&self) -> usize {
+        self.tiles * TILE
+    }
+}
+
+/// `out[i * m + j] = sum_k x[i * kp + k] * w[j][k]` over `n` rows of `x` (`[n, kp]`), exactly
+/// (i32). Values are at most `ACT_LEVELS` in magnitude in `x` and `W_LEVELS` in `w` (what the
+/// quantizers give), so no sum overflows; every build gives the same integers.
+pub fn gemm_i16(isa: Isa, x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+    let (m, mp, kp) = (w.m, w.padded_m(), w.kp);
+    assert!(x.len() >= n * kp && out.len() >= n * m);
     if n == 0 || m == 0 {
         return;
     }
     out[..n * m]
-        .par_chunks_mut(ROWS_PER_TASK * m)
+        .par_chunks_mut(QUANT_ROWS_PER_TASK * m)
         .enumerate()
         .for_each(|(t, out)| {
-            let i0 = t * ROWS_PER_TASK;
+            let i0 = t * QUANT_ROWS_PER_TASK;
             let rows = out.len() / m;
-            let x = &x[i0 * kp..(i0 + rows) * kp];
-            match isa {
-                #[cfg(target_arch = "x86_64")]
-                // SAFETY: `Isa::Avx2` is only chosen when the CPU has AVX2; sizes asserted above.
-                Isa::Avx2 => unsafe { avx2::gemm(x, rows, w, m, kp, out) },
-                _ => gemm_portable(x, rows, w, m, kp, out),
+            let mut acc = vec![0i32; rows * mp];
+            gemm_rows(isa, &x[i0 * kp..(i0 + rows) * kp], rows, w, &mut acc);
+            for (o, a) in out.chunks_exact_mut(m).zip(acc.chunks_exact(mp)) {
+                o.copy_from_slice(&a[..m]);
             }
         });
 }
 
-/// The portable integer product: one plain i32 sum per output element.
-fn gemm_portable(x: &[i16], n: usize, w: &[i16], m: usize, kp: usize, out: &mut [i32]) {
+/// `gemm_i16` on one thread, into `out` `[n, padded m]`.
+fn gemm_rows(isa: Isa, x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+    assert!(x.len() >= n * w.kp && out.len() >= n * w.padded_m());
+    match isa {
+        Isa::Portable => gemm_portable(x, n, w, out),
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: each build is only chosen when the CPU has its features; sizes asserted.
+        Isa::Avx2 => unsafe { avx2::gemm(x, n, w, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        Isa::Avx512 => unsafe { avx512::gemm_bw(x, n, w, out) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        Isa::Avx512Vnni => unsafe { avx512::gemm_vnni(x, n, w, out) },
+        #[cfg(not(target_arch = "x86_64"))]
+        _ => gemm_portable(x, n, w, out),
+    }
+}
+
+/// The portable integer product: one plain i32 sum per output element, read from the tiles.
+fn gemm_portable(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+    let (kp, mp) = (w.kp, w.padded_m());
     for i in 0..n {
         let xr = &x[i * kp..(i + 1) * kp];
-        for j in 0..m {
-            let wr = &w[j * kp..(j + 1) * kp];
-            out[i * m + j] = xr
-                .iter()
-                .zip(wr)
-                .map(|(&a, &b)| i32::from(a) * i32::from(b))
-                .sum();
+        for t in 0..w.tiles {
+            let panel = &w.data[t * TILE * kp..(t + 1) * TILE * kp];
+            let mut acc = [0i32; TILE];
+            for (p, pair) in xr.chunks_exact(2).enumerate() {
+                let row = &panel[p * 2 * TILE..(p + 1) * 2 * TILE];
+                for (c, a) in acc.iter_mut().enumerate() {
+                    *a += i32::from(pair[0]) * i32::from(row[2 * c])
+                        + i32::from(pair[1]) * i32::from(row[2 * c + 1]);
+                }
+            }
+            out[i * mp + t * TILE..][..TILE].copy_from_slice(&acc);
+        }
+    }
+}
+
+/// Calls `$f::<R>` for a run-time row count `$r` in `1..=$max` (the kernels' row blocks are
+/// const-generic so that their accumulators live in registers).
+#[cfg(target_arch = "x86_64")]
+macro_rules! rows_dispatch {
+    ($r:expr, $f:ident, $($arg:expr),*) => {
+        match $r {
+            1 => $f::<1>($($arg),*),
+            2 => $f::<2>($($arg),*),
+            3 => $f::<3>($($arg),*),
+            4 => $f::<4>($($arg),*),
+            5 => $f::<5>($($arg),*),
+            _ => $f::<6>($($arg),*),
+        }
+    };
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{PackedWeights, TILE};
+    use std::arch::x86_64::*;
+
+    /// Rows per register block.
+    const R: usize = 6;
+
+    /// As `gemm_portable`: blocks of up to 6 rows times one tile (two ymm of 8 sums, 12
+    /// accumulators) per pass over `k`; `madd` multiplies i16 pairs and adds each pair into an i32 exactly
+    /// (|2 * 4095 * 127| fits), and the i32 sums cannot overflow (see `MAX_K`).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2; `x` holds `n * kp`, `out` `n * padded m` values.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn gemm(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+        for t in 0..w.tiles {
+            let mut i = 0;
+            while i < n {
+                let r = (n - i).min(R);
+                rows_dispatch!(r, block, x, i, w, t, out);
+                i += r;
+            }
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn block<const B: usize>(
+        x: &[i16],
+        i: usize,
+        w: &PackedWeights,
+        t: usize,
+        out: &mut [i32],
+    ) {
+        let kp = w.kp;
+        let mp = w.padded_m();
+        let mut acc = [[_mm256_setzero_si256(); 2]; B];
+        let xp = x.as_ptr().add(i * kp);
+        let wp = w.data.as_ptr().add(t * TILE * kp);
+        for p in 0..kp / 2 {
+            let w0 = _mm256_loadu_si256(wp.add(p * 2 * TILE) as *const __m256i);
+            let w1 = _mm256_loadu_si256(wp.add(p * 2 * TILE + TILE) as *const __m256i);
+            for (r, a) in acc.iter_mut().enumerate() {
+                let pair = (xp.add(r * kp + 2 * p) as *const i32).read_unaligned();
+                let xv = _mm256_set1_epi32(pair);
+                a[0] = _mm256_add_epi32(a[0], _mm256_madd_epi16(xv, w0));
+                a[1] = _mm256_add_epi32(a[1], _mm256_madd_epi16(xv, w1));
+            }
+        }
+        let op = out.as_mut_ptr();
+        for (r, a) in acc.iter().enumerate() {
+            let o = op.add((i + r) * mp + t * TILE);
+            _mm256_storeu_si256(o as *mut __m256i, a[0]);
+            _mm256_storeu_si256(o.add(8) as *mut __m256i, a[1]);
         }
     }
 }
 
 #[cfg(target_arch = "x86_64")]
-mod avx2 {
+mod avx512 {
+    use super::{PackedWeights, TILE};
     use std::arch::x86_64::*;
 
-    /// Weight rows per cache block: 32 rows of the widest layer (1,536 i16) are 96 KiB.
-    const W_BLOCK: usize = 32;
+    /// Rows and tiles per register block: 24 zmm accumulators of the 32.
+    const R: usize = 6;
+    const C: usize = 4;
 
-    /// As `gemm_portable`, by blocks of 2 rows of `x` times 4 rows of `w` in registers.
+    /// As `gemm_portable`, by blocks of up to 6 rows times 4 tiles (64 columns): `vpmaddwd`
+    /// then `vpaddd`, which adds the same exact pair sums without saturation as the other
+    /// builds, so the same integers.
     ///
     /// # Safety
-    /// The CPU must have AVX2; `x` holds `n * kp`, `w` `m * kp`, `out` `n * m` values, and
-    /// `kp` is a multiple of 16.
-    #[target_feature(enable = "avx2")]
-    pub unsafe fn gemm(x: &[i16], n: usize, w: &[i16], m: usize, kp: usize, out: &mut [i32]) {
-        let mut j0 = 0;
-        while j0 < m {
-            let j1 = (j0 + W_BLOCK).min(m);
+    /// The CPU must have AVX-512 F and BW; sizes as `gemm_rows` asserts.
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub unsafe fn gemm_bw(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+        gemm::<false>(x, n, w, out)
+    }
+
+    /// As `gemm_bw` with VNNI's fused `vpdpwssd` (multiply pairs, add to the sums, no
+    /// saturation): the same exact integers.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512 F, BW and VNNI; sizes as `gemm_rows` asserts.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+    pub unsafe fn gemm_vnni(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+        gemm::<true>(x, n, w, out)
+    }
+
+    /// The body of both, inlined into each so it is compiled with its features.
+    #[inline(always)]
+    unsafe fn gemm<const VNNI: bool>(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+        let mut t = 0;
+        while t < w.tiles {
+            let c = (w.tiles - t).min(C);
             let mut i = 0;
-            while i + 2 <= n {
-                let mut j = j0;
-                while j + 4 <= j1 {
-                    block::<2, 4>(x, i, w, j, kp, m, out);
-                    j += 4;
+            while i < n {
+                let r = (n - i).min(R);
+                if c == C {
+                    rows_dispatch!(r, block4, x, i, w, t, out, VNNI);
+                } else {
+                    for u in t..t + c {
+                        rows_dispatch!(r, block1, x, i, w, u, out, VNNI);
+                    }
                 }
-                while j < j1 {
-                    block::<2, 1>(x, i, w, j, kp, m, out);
-                    j += 1;
-                }
-                i += 2;
+                i += r;
             }
-            if i < n {
-                let mut j = j0;
-                while j + 4 <= j1 {
-                    block::<1, 4>(x, i, w, j, kp, m, out);
-                    j += 4;
-                }
-                while j < j1 {
-                    block::<1, 1>(x, i, w, j, kp, m, out);
-                    j += 1;
-                }
-            }
-            j0 = j1;
+            t += c;
         }
     }
 
-    /// Rows `i..i + R` of `x` times rows `j..j + C` of `w`. `madd` multiplies i16 pairs and adds
-    /// each pair into an i32 exactly (|2 * 4095 * 127| fits), and the i32 sums cannot overflow
-    /// (see `MAX_K`), so the result is the exact integer.
-    #[target_feature(enable = "avx2")]
-    #[inline]
-    unsafe fn block<const R: usize, const C: usize>(
+    #[inline(always)]
+    unsafe fn step(acc: __m512i, x: __m512i, w: __m512i, vnni: bool) -> __m512i {
+        if vnni {
+            _mm512_dpwssd_epi32(acc, x, w)
+        } else {
+            _mm512_add_epi32(acc, _mm512_madd_epi16(x, w))
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn block4<const B: usize>(
         x: &[i16],
         i: usize,
-        w: &[i16],
-        j: usize,
-        kp: usize,
-        m: usize,
+        w: &PackedWeights,
+        t: usize,
         out: &mut [i32],
+        vnni: bool,
     ) {
-        // Indexed loops over the const block sizes: they unroll into registers.
-        let mut acc = [[_mm256_setzero_si256(); C]; R];
-        let (xp, wp) = (x.as_ptr(), w.as_ptr());
-        let mut k = 0;
-        while k < kp {
-            let mut xv = [_mm256_setzero_si256(); R];
-            for (r, v) in xv.iter_mut().enumerate() {
-                *v = _mm256_loadu_si256(xp.add((i + r) * kp + k) as *const __m256i);
+        let kp = w.kp;
+        let mp = w.padded_m();
+        let mut acc = [[_mm512_setzero_si512(); C]; B];
+        let xp = x.as_ptr().add(i * kp);
+        let panel = TILE * kp;
+        let wp = w.data.as_ptr().add(t * panel);
+        for p in 0..kp / 2 {
+            let mut wv = [_mm512_setzero_si512(); C];
+            for (c, v) in wv.iter_mut().enumerate() {
+                *v = _mm512_loadu_si512(wp.add(c * panel + p * 2 * TILE) as *const __m512i);
             }
-            #[allow(clippy::needless_range_loop)]
-            for c in 0..C {
-                let wv = _mm256_loadu_si256(wp.add((j + c) * kp + k) as *const __m256i);
-                for r in 0..R {
-                    acc[r][c] = _mm256_add_epi32(acc[r][c], _mm256_madd_epi16(xv[r], wv));
+            for (r, a) in acc.iter_mut().enumerate() {
+                let pair = (xp.add(r * kp + 2 * p) as *const i32).read_unaligned();
+                let xv = _mm512_set1_epi32(pair);
+                for (c, a) in a.iter_mut().enumerate() {
+                    *a = step(*a, xv, wv[c], vnni);
                 }
             }
-            k += 16;
         }
-        for (r, row) in acc.iter().enumerate() {
-            for (c, &v) in row.iter().enumerate() {
-                let mut lanes = [0i32; 8];
-                _mm256_storeu_si256(lanes.as_mut_ptr() as *mut __m256i, v);
-                out[(i + r) * m + j + c] = lanes.iter().sum();
+        let op = out.as_mut_ptr();
+        for (r, a) in acc.iter().enumerate() {
+            for (c, &v) in a.iter().enumerate() {
+                let o = op.add((i + r) * mp + (t + c) * TILE);
+                _mm512_storeu_si512(o as *mut __m512i, v);
             }
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn block1<const B: usize>(
+        x: &[i16],
+        i: usize,
+        w: &PackedWeights,
+        t: usize,
+        out: &mut [i32],
+        vnni: bool,
+    ) {
+        let kp = w.kp;
+        let mp = w.padded_m();
+        let mut acc = [_mm512_setzero_si512(); B];
+        let xp = x.as_ptr().add(i * kp);
+        let wp = w.data.as_ptr().add(t * TILE * kp);
+        for p in 0..kp / 2 {
+            let wv = _mm512_loadu_si512(wp.add(p * 2 * TILE) as *const __m512i);
+            for (r, a) in acc.iter_mut().enumerate() {
+                let pair = (xp.add(r * kp + 2 * p) as *const i32).read_unaligned();
+                *a = step(*a, _mm512_set1_epi32(pair), wv, vnni);
+            }
+        }
+        for (r, &v) in acc.iter().enumerate() {
+            let o = out.as_mut_ptr().add((i + r) * mp + t * TILE);
+            _mm512_storeu_si512(o as *mut __m512i, v);
         }
     }
 }
@@ -219,6 +435,70 @@ pub fn round_even(v: f32) -> f32 {
     (v + MAGIC) - MAGIC
 }
 
+/// Activations to integer steps: clamp to the range, divide by the step, round half to
+/// even, clamp to the integer range. The clamps are `min` then `max` written as the vector
+/// instructions compute them (`a < b ? a : b`, `a > b ? a : b`), so the portable and the
+/// vector builds agree on every input, NaN included (it becomes the top of the range).
+struct Quantizer {
+    lo: f32,
+    hi: f32,
+    inv_step: f32,
+    lo_q: f32,
+    hi_q: f32,
+}
+
+impl Quantizer {
+    #[inline(always)]
+    fn one(&self, v: f32) -> i16 {
+        let v = if v < self.hi { v } else { self.hi };
+        let v = if v > self.lo { v } else { self.lo };
+        let v = round_even(v * self.inv_step);
+        let v = if v < self.hi_q { v } else { self.hi_q };
+        let v = if v > self.lo_q { v } else { self.lo_q };
+        v as i16
+    }
+
+    fn run(&self, isa: Isa, x: &[f32], q: &mut [i16]) {
+        assert_eq!(x.len(), q.len());
+        match isa {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: chosen only when the CPU has AVX2; lengths asserted.
+            i if i.avx2() => unsafe { self.run_avx2(x, q) },
+            _ => q.iter_mut().zip(x).for_each(|(q, &v)| *q = self.one(v)),
+        }
+    }
+
+    /// `one` on 8 lanes at a time: the same operations (`minps`/`maxps` are the compares
+    /// `one` writes; the value converted is a whole number in range, so truncation is exact).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn run_avx2(&self, x: &[f32], q: &mut [i16]) {
+        use std::arch::x86_64::*;
+        const MAGIC: f32 = 12_582_912.0;
+        let (hi, lo) = (_mm256_set1_ps(self.hi), _mm256_set1_ps(self.lo));
+        let (hi_q, lo_q) = (_mm256_set1_ps(self.hi_q), _mm256_set1_ps(self.lo_q));
+        let (inv, magic) = (_mm256_set1_ps(self.inv_step), _mm256_set1_ps(MAGIC));
+        let full = x.len() / 8 * 8;
+        for k in (0..full).step_by(8) {
+            let v = _mm256_loadu_ps(x.as_ptr().add(k));
+            let v = _mm256_max_ps(_mm256_min_ps(v, hi), lo);
+            let v = _mm256_mul_ps(v, inv);
+            let v = _mm256_sub_ps(_mm256_add_ps(v, magic), magic);
+            let v = _mm256_max_ps(_mm256_min_ps(v, hi_q), lo_q);
+            let i = _mm256_cvttps_epi32(v);
+            // Pack to i16 (in range, no saturation) and gather the two lanes' halves.
+            let p = _mm256_permute4x64_epi64(_mm256_packs_epi32(i, i), 0b1000);
+            _mm_storeu_si128(
+                q.as_mut_ptr().add(k) as *mut __m128i,
+                _mm256_castsi256_si128(p),
+            );
+        }
+        for k in full..x.len() {
+            q[k] = self.one(x[k]);
+        }
+    }
+}
+
 /// A linear layer `x W^T + b` on int8 weights (symmetric, one scale per output row) and
 /// activations quantized to `ACT_LEVELS` steps over a fixed input range (asymmetric, with a
 /// zero point, as libtorch's int8 ops do, but 12 bits instead of 8). The range is the layer's
@@ -227,8 +507,8 @@ pub struct QuantLinear {
     inputs: usize,
     outputs: usize,
     kp: usize,
-    /// `[outputs, kp]` weights in -127..=127, widened to i16 once (packed), zero-padded.
-    weight: Vec<i16>,
+    /// `[outputs, kp]` weights in -127..=127, widened to i16 and packed once, zero-padded.
+    weight: PackedWeights,
     /// Per output row: activation step times the row's weight scale.
     scale: Vec<f32>,
     bias: Vec<f32>,
@@ -266,7 +546,7 @@ impl QuantLinear {
             inputs,
             outputs,
             kp,
-            weight: q,
+            weight: PackedWeights::new(&q, outputs, kp),
             scale,
             bias: bias.to_vec(),
             lo,
@@ -281,28 +561,41 @@ impl QuantLinear {
         self.outputs
     }
 
-    /// `x` is `[n, inputs]`; returns `[n, outputs]`.
+    /// `x` is `[n, inputs]`; returns `[n, outputs]`. Each task quantizes its rows, multiplies
+    /// and scales them; the element-wise steps are the same operations on every build.
     pub fn forward(&self, isa: Isa, x: &[f32]) -> Vec<f32> {
+        let (m, kp) = (self.outputs, self.kp);
+        let mp = self.weight.padded_m();
         let n = x.len() / self.inputs;
-        let mut q = vec![0i16; n * self.kp];
+        let mut out = vec![0f32; n * m];
         let (lo_q, hi_q) = (-self.zero, ACT_LEVELS as f32 - self.zero);
-        q.par_chunks_mut(self.kp)
-            .zip(x.par_chunks(self.inputs))
-            .for_each(|(q, x)| {
-                for (q, &v) in q.iter_mut().zip(x) {
-                    let v = round_even(v.clamp(self.lo, self.hi) * self.inv_step);
-                    *q = v.clamp(lo_q, hi_q) as i16;
+        out.par_chunks_mut(QUANT_ROWS_PER_TASK * m)
+            .enumerate()
+            .for_each(|(t, out)| {
+                let rows = out.len() / m;
+                let x = &x[t * QUANT_ROWS_PER_TASK * self.inputs..][..rows * self.inputs];
+                let mut q = vec![0i16; rows * kp];
+                let qz = Quantizer {
+                    lo: self.lo,
+                    hi: self.hi,
+                    inv_step: self.inv_step,
+                    lo_q,
+                    hi_q,
+                };
+                for (q, x) in q.chunks_exact_mut(kp).zip(x.chunks_exact(self.inputs)) {
+                    qz.run(isa, x, &mut q[..self.inputs]);
                 }
-            });
-        let mut acc = vec![0i32; n * self.outputs];
-        gemm_i16(isa, &q, n, &self.weight, self.outputs, self.kp, &mut acc);
-        let mut out = vec![0f32; n * self.outputs];
-        out.par_chunks_mut(self.outputs)
-            .zip(acc.par_chunks(self.outputs))
-            .for_each(|(o, a)| {
-                for j in 0..self.outputs {
-                    o[j] = a[j] as f32 * self.scale[j] + self.bias[j];
-                }
+                let mut acc = vec![0i32; rows * mp];
+                gemm_rows(isa, &q, rows, &self.weight, &mut acc);
+                with_isa(isa, || {
+                    for (o, a) in out.chunks_exact_mut(m).zip(acc.chunks_exact(mp)) {
+                        for (((o, &a), &s), &b) in
+                            o.iter_mut().zip(a).zip(&self.scale).zip(&self.bias)
+                        {
+                            *o = a as f32 * s + b;
+                        }
+                    }
+                });
             });
         out
     }
@@ -369,8 +662,10 @@ pub fn linear_f32(isa: Isa, x: &[f32], w: &[f32], bias: Option<&[f32]>, m: usize
             let x = &x[i0 * k..(i0 + rows) * k];
             match isa {
                 #[cfg(target_arch = "x86_64")]
-                // SAFETY: chosen only when the CPU has AVX2.
-                Isa::Avx2 => unsafe { linear_rows_avx2(x, w, bias, k, m, out) },
+                // SAFETY: chosen only when the CPU has AVX2; sizes as `linear_rows` needs.
+                i if i.avx2() => unsafe {
+                    linear_rows_avx2(i >= Isa::Avx512, x, w, bias, k, m, out)
+                },
                 _ => linear_rows(x, w, bias, k, m, out),
             }
         });
@@ -386,9 +681,13 @@ fn linear_rows(x: &[f32], w: &[f32], bias: Option<&[f32]>, k: usize, m: usize, o
     }
 }
 
+/// `linear_rows` by `dots`' register blocks.
+///
+/// # Safety
+/// The CPU must have AVX2 (and AVX-512 F and DQ when `avx512`).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
 unsafe fn linear_rows_avx2(
+    avx512: bool,
     x: &[f32],
     w: &[f32],
     bias: Option<&[f32]>,
@@ -396,7 +695,386 @@ unsafe fn linear_rows_avx2(
     m: usize,
     out: &mut [f32],
 ) {
-    linear_rows(x, w, bias, k, m, out)
+    let n = x.len() / k;
+    let rows = Rows {
+        x,
+        xs: k,
+        w,
+        ws: k,
+        k,
+    };
+    if avx512 {
+        avx512_f32::dots(&rows, n, m, out, m);
+    } else {
+        avx2_f32::dots(&rows, n, m, out, m);
+    }
+    // `linear_rows` adds 0 without a bias, which turns -0 into +0: so here too.
+    for o in out.chunks_exact_mut(m) {
+        for (j, o) in o.iter_mut().enumerate() {
+            *o += bias.map_or(0.0, |b| b[j]);
+        }
+    }
+}
+
+/// Two sets of `k`-long rows, `x_i = x[i * xs..][..k]` and `w_j = w[j * ws..][..k]`, for
+/// `dots`.
+pub struct Rows<'a> {
+    pub x: &'a [f32],
+    pub xs: usize,
+    pub w: &'a [f32],
+    pub ws: usize,
+    pub k: usize,
+}
+
+/// `out[i * os + j] = dot(x_i, w_j)` for `i < n`, `j < m`: every element the same operations
+/// in the same order as `dot` (so the same bits), the AVX2 build by register blocks.
+pub fn dots(isa: Isa, rows: &Rows, n: usize, m: usize, out: &mut [f32], os: usize) {
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: chosen only when the CPU has AVX-512 F and DQ; `dots` checks the sizes.
+        i if i >= Isa::Avx512 => unsafe { avx512_f32::dots(rows, n, m, out, os) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: chosen only when the CPU has AVX2; `dots` checks the sizes.
+        i if i.avx2() => unsafe { avx2_f32::dots(rows, n, m, out, os) },
+        _ => {
+            for i in 0..n {
+                let xr = &rows.x[i * rows.xs..][..rows.k];
+                for j in 0..m {
+                    out[i * os + j] = dot(xr, &rows.w[j * rows.ws..][..rows.k]);
+                }
+            }
+        }
+    }
+}
+
+/// `out[i * d + e] = sum_j p[i * pn + j] * v[j * vs + e]` for `i < n`, `j < pn`, `e < d`: each
+/// element from 0, adding `p * v` in the order of `j` (attention's weighted values).
+#[allow(clippy::too_many_arguments)] // the two operands' shapes, as `dots`' `Rows` would be
+pub fn weighted_sums(
+    isa: Isa,
+    p: &[f32],
+    n: usize,
+    pn: usize,
+    v: &[f32],
+    vs: usize,
+    d: usize,
+    out: &mut [f32],
+) {
+    assert!(p.len() >= n * pn && out.len() >= n * d);
+    assert!(pn == 0 || v.len() >= (pn - 1) * vs + d);
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: chosen only when the CPU has AVX2; sizes asserted above.
+        i if i.avx2() => unsafe { avx2_f32::weighted_sums(p, n, pn, v, vs, d, out) },
+        _ => weighted_sums_portable(p, n, pn, v, vs, d, out),
+    }
+}
+
+fn weighted_sums_portable(
+    p: &[f32],
+    n: usize,
+    pn: usize,
+    v: &[f32],
+    vs: usize,
+    d: usize,
+    out: &mut [f32],
+) {
+    for i in 0..n {
+        let c = &mut out[i * d..(i + 1) * d];
+        c.fill(0.0);
+        for j in 0..pn {
+            let pj = p[i * pn + j];
+            for (c, &vj) in c.iter_mut().zip(&v[j * vs..j * vs + d]) {
+                *c += pj * vj;
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx512_f32 {
+    use super::{avx2_f32, tree, Rows};
+    use std::arch::x86_64::*;
+
+    /// Pairs of `x` rows per register block, and `w` rows.
+    const P: usize = 4;
+    const C: usize = 6;
+
+    /// As the portable `dots`, two elements per zmm: the low 8 lanes are element `(a, b)`'s
+    /// lane accumulators, the high 8 those of `(a + 1, b)`, each lane the same products added
+    /// in the same order as `dot` (lane-wise, so the register width changes nothing), then
+    /// each half goes through `tree`. Blocks of 8 rows times 6; an odd last row runs the AVX2
+    /// code.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512 F and DQ (and AVX2).
+    #[target_feature(enable = "avx2,avx512f,avx512dq")]
+    pub unsafe fn dots(r: &Rows, n: usize, m: usize, out: &mut [f32], os: usize) {
+        if n == 0 || m == 0 {
+            return;
+        }
+        assert!(r.x.len() >= (n - 1) * r.xs + r.k && r.w.len() >= (m - 1) * r.ws + r.k);
+        assert!(out.len() >= (n - 1) * os + m);
+        let mut i = 0;
+        while i + 2 <= n {
+            let pairs = ((n - i) / 2).min(P);
+            match pairs {
+                1 => cols::<1>(r, i, m, out, os),
+                2 => cols::<2>(r, i, m, out, os),
+                3 => cols::<3>(r, i, m, out, os),
+                _ => cols::<4>(r, i, m, out, os),
+            }
+            i += 2 * pairs;
+        }
+        if i < n {
+            avx2_f32::cols::<1>(r, i, m, out, os);
+        }
+    }
+
+    #[target_feature(enable = "avx2,avx512f,avx512dq")]
+    #[inline]
+    unsafe fn cols<const Q: usize>(r: &Rows, i: usize, m: usize, out: &mut [f32], os: usize) {
+        let mut j = 0;
+        while j + C <= m {
+            block::<Q, C>(r, i, j, out, os);
+            j += C;
+        }
+        while j < m {
+            block::<Q, 1>(r, i, j, out, os);
+            j += 1;
+        }
+    }
+
+    #[target_feature(enable = "avx2,avx512f,avx512dq")]
+    #[inline]
+    unsafe fn block<const Q: usize, const B: usize>(
+        r: &Rows,
+        i: usize,
+        j: usize,
+        out: &mut [f32],
+        os: usize,
+    ) {
+        let mut acc = [[_mm512_setzero_ps(); B]; Q];
+        let (xp, wp) = (r.x.as_ptr(), r.w.as_ptr());
+        let full = r.k / 8 * 8;
+        let mut k = 0;
+        while k < full {
+            let mut xv = [_mm512_setzero_ps(); Q];
+            for (q, v) in xv.iter_mut().enumerate() {
+                let lo = _mm256_loadu_ps(xp.add((i + 2 * q) * r.xs + k));
+                let hi = _mm256_loadu_ps(xp.add((i + 2 * q + 1) * r.xs + k));
+                *v = _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
+            }
+            #[allow(clippy::needless_range_loop)]
+            for b in 0..B {
+                let wv = _mm512_broadcast_f32x8(_mm256_loadu_ps(wp.add((j + b) * r.ws + k)));
+                for q in 0..Q {
+                    acc[q][b] = _mm512_add_ps(acc[q][b], _mm512_mul_ps(xv[q], wv));
+                }
+            }
+            k += 8;
+        }
+        for (q, row) in acc.iter().enumerate() {
+            for (b, &v) in row.iter().enumerate() {
+                let mut l = [0f32; 16];
+                _mm512_storeu_ps(l.as_mut_ptr(), v);
+                for h in 0..2 {
+                    let a = i + 2 * q + h;
+                    let mut lanes = [0f32; 8];
+                    lanes.copy_from_slice(&l[8 * h..8 * h + 8]);
+                    let xr = &r.x[a * r.xs + full..a * r.xs + r.k];
+                    let wr = &r.w[(j + b) * r.ws + full..(j + b) * r.ws + r.k];
+                    for (t, (&p, &w)) in xr.iter().zip(wr).enumerate() {
+                        lanes[t] += p * w;
+                    }
+                    out[a * os + j + b] = tree(lanes);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2_f32 {
+    use super::{tree, Rows};
+    use std::arch::x86_64::*;
+
+    /// As the portable `dots`: blocks of 4 rows of `x` times 3 of `w`, 12 independent lane
+    /// accumulators in registers (one chain per element, as `dot` has, but 12 in flight).
+    ///
+    /// # Safety
+    /// The CPU must have AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn dots(r: &Rows, n: usize, m: usize, out: &mut [f32], os: usize) {
+        if n == 0 || m == 0 {
+            return;
+        }
+        assert!(r.x.len() >= (n - 1) * r.xs + r.k && r.w.len() >= (m - 1) * r.ws + r.k);
+        assert!(out.len() >= (n - 1) * os + m);
+        let mut i = 0;
+        while i + 4 <= n {
+            cols::<4>(r, i, m, out, os);
+            i += 4;
+        }
+        while i < n {
+            cols::<1>(r, i, m, out, os);
+            i += 1;
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    pub(super) unsafe fn cols<const R: usize>(
+        r: &Rows,
+        i: usize,
+        m: usize,
+        out: &mut [f32],
+        os: usize,
+    ) {
+        let mut j = 0;
+        while j + 3 <= m {
+            block::<R, 3>(r, i, j, out, os);
+            j += 3;
+        }
+        while j < m {
+            block::<R, 1>(r, i, j, out, os);
+            j += 1;
+        }
+    }
+
+    /// Rows `i..i + R` of `x` times rows `j..j + C` of `w`: lane `l` of element `(a, b)` adds
+    /// `x * w` at `k = l, l + 8, ...` in order from 0, the tail goes to the first lanes, then
+    /// `tree`, exactly `dot`'s sequence. Multiply then add (no FMA).
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    unsafe fn block<const R: usize, const C: usize>(
+        r: &Rows,
+        i: usize,
+        j: usize,
+        out: &mut [f32],
+        os: usize,
+    ) {
+        let mut acc = [[_mm256_setzero_ps(); C]; R];
+        let (xp, wp) = (r.x.as_ptr(), r.w.as_ptr());
+        let full = r.k / 8 * 8;
+        let mut k = 0;
+        while k < full {
+            let mut xv = [_mm256_setzero_ps(); R];
+            for (a, v) in xv.iter_mut().enumerate() {
+                *v = _mm256_loadu_ps(xp.add((i + a) * r.xs + k));
+            }
+            #[allow(clippy::needless_range_loop)]
+            for b in 0..C {
+                let wv = _mm256_loadu_ps(wp.add((j + b) * r.ws + k));
+                for a in 0..R {
+                    acc[a][b] = _mm256_add_ps(acc[a][b], _mm256_mul_ps(xv[a], wv));
+                }
+            }
+            k += 8;
+        }
+        for (a, row) in acc.iter().enumerate() {
+            for (b, &v) in row.iter().enumerate() {
+                let mut l = [0f32; 8];
+                _mm256_storeu_ps(l.as_mut_ptr(), v);
+                let xr = &r.x[(i + a) * r.xs + full..(i + a) * r.xs + r.k];
+                let wr = &r.w[(j + b) * r.ws + full..(j + b) * r.ws + r.k];
+                for (t, (&p, &q)) in xr.iter().zip(wr).enumerate() {
+                    l[t] += p * q;
+                }
+                out[(i + a) * os + j + b] = tree(l);
+            }
+        }
+    }
+
+    /// As `weighted_sums_portable`, by blocks of 3 rows times 32 columns in registers.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2; sizes as `weighted_sums` asserts.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn weighted_sums(
+        p: &[f32],
+        n: usize,
+        pn: usize,
+        v: &[f32],
+        vs: usize,
+        d: usize,
+        out: &mut [f32],
+    ) {
+        let full = d / 8 * 8;
+        let mut i = 0;
+        while i < n {
+            let r = (n - i).min(3);
+            let mut e = 0;
+            while e < full {
+                match (r, (full - e) / 8) {
+                    (3, 4..) => ws_block::<3, 4>(p, i, pn, v, vs, d, e, out),
+                    (3, c) => {
+                        for t in 0..c {
+                            ws_block::<3, 1>(p, i, pn, v, vs, d, e + 8 * t, out)
+                        }
+                    }
+                    (_, 4..) => {
+                        for a in 0..r {
+                            ws_block::<1, 4>(p, i + a, pn, v, vs, d, e, out)
+                        }
+                    }
+                    (_, c) => {
+                        for a in 0..r {
+                            for t in 0..c {
+                                ws_block::<1, 1>(p, i + a, pn, v, vs, d, e + 8 * t, out)
+                            }
+                        }
+                    }
+                }
+                e += ((full - e) / 8).min(4) * 8;
+            }
+            // Columns past the last 8: plain, in the same order.
+            for a in i..i + r {
+                for e in full..d {
+                    let mut c = 0f32;
+                    for j in 0..pn {
+                        c += p[a * pn + j] * v[j * vs + e];
+                    }
+                    out[a * d + e] = c;
+                }
+            }
+            i += r;
+        }
+    }
+
+    #[target_feature(enable = "avx2")]
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn ws_block<const R: usize, const C: usize>(
+        p: &[f32],
+        i: usize,
+        pn: usize,
+        v: &[f32],
+        vs: usize,
+        d: usize,
+        e: usize,
+        out: &mut [f32],
+    ) {
+        let mut acc = [[_mm256_setzero_ps(); C]; R];
+        let (pp, vp) = (p.as_ptr(), v.as_ptr());
+        for j in 0..pn {
+            let mut vv = [_mm256_setzero_ps(); C];
+            for (c, x) in vv.iter_mut().enumerate() {
+                *x = _mm256_loadu_ps(vp.add(j * vs + e + 8 * c));
+            }
+            for (a, row) in acc.iter_mut().enumerate() {
+                let pa = _mm256_set1_ps(*pp.add((i + a) * pn + j));
+                for (c, x) in row.iter_mut().enumerate() {
+                    *x = _mm256_add_ps(*x, _mm256_mul_ps(pa, vv[c]));
+                }
+            }
+        }
+        for (a, row) in acc.iter().enumerate() {
+            for (c, &x) in row.iter().enumerate() {
+                _mm256_storeu_ps(out.as_mut_ptr().add((i + a) * d + e + 8 * c), x);
+            }
+        }
+    }
 }
 
 /// Runs `f` compiled for AVX2 when `isa` says so, else as is: for float loops whose results do
@@ -404,7 +1082,7 @@ unsafe fn linear_rows_avx2(
 #[inline(always)]
 pub fn with_isa<T>(isa: Isa, f: impl FnOnce() -> T) -> T {
     #[cfg(target_arch = "x86_64")]
-    if isa == Isa::Avx2 {
+    if isa.avx2() {
         #[target_feature(enable = "avx2")]
         unsafe fn run<T>(f: impl FnOnce() -> T) -> T {
             f()
@@ -573,8 +1251,8 @@ mod tests {
     #[test]
     fn integer_products_are_exact_on_every_build() {
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-        let builds: Vec<Isa> = [Isa::Portable, Isa::detect()].into_iter().collect();
-        // Odd sizes, tails of both blocks, one row, more rows than one task, extreme values.
+        let builds = Isa::available();
+        // Odd sizes, tails of every block, one row, more rows than one task, extreme values.
         for &(n, m, k) in &[
             (1, 1, 1),
             (3, 5, 17),
@@ -583,6 +1261,9 @@ mod tests {
             (7, 13, 1536),
             (40, 3, 100),
             (1, 70, 31),
+            (13, 80, 48),
+            (100, 64, 32),
+            (7, 17, 16),
         ] {
             let kp = padded(k);
             let mut x = vec![0i16; n * kp];
@@ -603,9 +1284,10 @@ mod tests {
                 w.iter_mut().for_each(|v| *v = -W_LEVELS as i16);
             }
             let want = naive(&x, n, &w, m, kp);
+            let packed = PackedWeights::new(&w, m, kp);
             for &isa in &builds {
                 let mut got = vec![0i32; n * m];
-                gemm_i16(isa, &x, n, &w, m, kp, &mut got);
+                gemm_i16(isa, &x, n, &packed, &mut got);
                 assert_eq!(got, want, "{isa:?} {n}x{m}x{k}");
             }
         }
@@ -616,9 +1298,10 @@ mod tests {
         let kp = MAX_K;
         let x = vec![-ACT_LEVELS as i16; kp];
         let w = vec![-W_LEVELS as i16; kp];
-        for isa in [Isa::Portable, Isa::detect()] {
+        let packed = PackedWeights::new(&w, 1, kp);
+        for isa in Isa::available() {
             let mut got = [0i32; 1];
-            gemm_i16(isa, &x, 1, &w, 1, kp, &mut got);
+            gemm_i16(isa, &x, 1, &packed, &mut got);
             let want = i64::from(ACT_LEVELS * W_LEVELS) * kp as i64;
             assert_eq!(i64::from(got[0]), want, "{isa:?}");
         }
@@ -657,11 +1340,14 @@ mod tests {
         let x: Vec<f32> = (0..n * k).map(|_| rng.f32() * 2.0).collect();
         let lin = QuantLinear::new(&w, &b, m, (-2.0, 2.0));
         let a = lin.forward(Isa::Portable, &x);
-        let c = lin.forward(Isa::detect(), &x);
-        assert_eq!(
-            a.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
-            c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
-        );
+        for isa in Isa::available() {
+            let c = lin.forward(isa, &x);
+            assert_eq!(
+                a.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                c.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                "{isa:?}"
+            );
+        }
         let f = linear_f32(Isa::Portable, &x, &w, Some(&b), m);
         let worst = a
             .iter()
@@ -669,6 +1355,87 @@ mod tests {
             .map(|(p, q)| (p - q).abs())
             .fold(0.0, f32::max);
         assert!(worst < 0.05, "worst error {worst}");
+    }
+
+    #[test]
+    fn attention_products_are_the_same_bits_on_every_build() {
+        let mut rng = Rng(99);
+        let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+        // Strided rows as attention reads them; lengths around every block edge.
+        for &(n, k, stride) in &[
+            (1, 32, 96),
+            (7, 32, 96),
+            (13, 20, 40),
+            (30, 8, 8),
+            (9, 33, 70),
+        ] {
+            let x: Vec<f32> = (0..n * stride).map(|_| rng.f32()).collect();
+            let y: Vec<f32> = (0..n * stride).map(|_| rng.f32()).collect();
+            let rows = Rows {
+                x: &x,
+                xs: stride,
+                w: &y,
+                ws: stride,
+                k,
+            };
+            let mut want = vec![0f32; n * n];
+            dots(Isa::Portable, &rows, n, n, &mut want, n);
+            let mut ws_want = vec![0f32; n * k];
+            weighted_sums(Isa::Portable, &want, n, n, &y, stride, k, &mut ws_want);
+            for isa in Isa::available() {
+                let mut got = vec![0f32; n * n];
+                dots(isa, &rows, n, n, &mut got, n);
+                assert_eq!(bits(&want), bits(&got), "dots {isa:?} {n} {k}");
+                let mut ws = vec![0f32; n * k];
+                weighted_sums(isa, &want, n, n, &y, stride, k, &mut ws);
+                assert_eq!(bits(&ws_want), bits(&ws), "weighted sums {isa:?} {n} {k}");
+            }
+            for i in 0..n {
+                for j in 0..n {
+                    let d = dot(&x[i * stride..][..k], &y[j * stride..][..k]);
+                    assert_eq!(want[i * n + j].to_bits(), d.to_bits());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn quantization_is_the_same_on_every_build_even_at_the_edges() {
+        let qz = Quantizer {
+            lo: -1.5,
+            hi: 2.0,
+            inv_step: 4095.0 / 3.5,
+            lo_q: -1755.0,
+            hi_q: 2340.0,
+        };
+        let mut x = vec![
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            -0.0,
+            0.0,
+            -1.5,
+            2.0,
+            1e30,
+            -1e30,
+            0.5 / qz.inv_step,
+            1.5 / qz.inv_step,
+        ];
+        let mut rng = Rng(5);
+        x.extend((0..45).map(|_| rng.f32() * 3.0));
+        let mut want = vec![0i16; x.len()];
+        qz.run(Isa::Portable, &x, &mut want);
+        assert_eq!(
+            &want[..9],
+            &[2340, 2340, -1755, 0, 0, -1755, 2340, 2340, -1755]
+        );
+        // ties to even: 0.5 -> 0, 1.5 -> 2
+        assert_eq!(&want[9..11], &[0, 2]);
+        for isa in Isa::available() {
+            let mut got = vec![0i16; x.len()];
+            qz.run(isa, &x, &mut got);
+            assert_eq!(want, got, "{isa:?}");
+        }
     }
 
     #[test]

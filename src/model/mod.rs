@@ -446,11 +446,13 @@ impl Model {
     /// Analyses sentences given as words: UPOS, a well-formed tree with relations, BIO tags.
     /// Sentences are batched by piece count so padding stays small; output order = input order.
     pub fn analyze(&self, sentences: &[Vec<&str>]) -> Result<Vec<Analysis>, ModelError> {
-        let pieces = sentences
-            .iter()
-            .map(|words| sentence_pieces(&self.tokenizer, words))
-            .collect::<tokenizers::Result<Vec<SentencePieces>>>()
-            .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
+        let pieces = crate::profile::time("model.pieces", || {
+            sentences
+                .iter()
+                .map(|words| sentence_pieces(&self.tokenizer, words))
+                .collect::<tokenizers::Result<Vec<SentencePieces>>>()
+        })
+        .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
         let mut order: Vec<usize> = (0..sentences.len()).collect();
         order.sort_by_key(|&i| (pieces[i].ids.len(), sentences[i].len()));
         let mut out = vec![Analysis::default(); sentences.len()];
