@@ -726,6 +726,21 @@ pub struct Rows<'a> {
     pub k: usize,
 }
 
+impl Rows<'_> {
+    /// Element `(a, b)` from its 8 lane sums over the first `k / 8 * 8` columns: the tail
+    /// goes to the first lanes, then `tree`, as `dot` does. Every SIMD build ends this way.
+    #[inline(always)]
+    fn finish(&self, mut lanes: [f32; 8], a: usize, b: usize) -> f32 {
+        let full = self.k / 8 * 8;
+        let xr = &self.x[a * self.xs + full..a * self.xs + self.k];
+        let wr = &self.w[b * self.ws + full..b * self.ws + self.k];
+        for (t, (&p, &w)) in xr.iter().zip(wr).enumerate() {
+            lanes[t] += p * w;
+        }
+        tree(lanes)
+    }
+}
+
 /// `out[i * os + j] = dot(x_i, w_j)` for `i < n`, `j < m`: every element the same operations
 /// in the same order as `dot` (so the same bits), the AVX2 build by register blocks.
 pub fn dots(isa: Isa, rows: &Rows, n: usize, m: usize, out: &mut [f32], os: usize) {
@@ -793,7 +808,7 @@ fn weighted_sums_portable(
 
 #[cfg(target_arch = "x86_64")]
 mod avx512_f32 {
-    use super::{avx2_f32, tree, Rows};
+    use super::{avx2_f32, Rows};
     use std::arch::x86_64::*;
 
     /// Pairs of `x` rows per register block, and `w` rows.
@@ -882,12 +897,7 @@ mod avx512_f32 {
                     let a = i + 2 * q + h;
                     let mut lanes = [0f32; 8];
                     lanes.copy_from_slice(&l[8 * h..8 * h + 8]);
-                    let xr = &r.x[a * r.xs + full..a * r.xs + r.k];
-                    let wr = &r.w[(j + b) * r.ws + full..(j + b) * r.ws + r.k];
-                    for (t, (&p, &w)) in xr.iter().zip(wr).enumerate() {
-                        lanes[t] += p * w;
-                    }
-                    out[a * os + j + b] = tree(lanes);
+                    out[a * os + j + b] = r.finish(lanes, a, j + b);
                 }
             }
         }
@@ -896,7 +906,7 @@ mod avx512_f32 {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2_f32 {
-    use super::{tree, Rows};
+    use super::Rows;
     use std::arch::x86_64::*;
 
     /// As the portable `dots`: blocks of 4 rows of `x` times 3 of `w`, 12 independent lane
@@ -976,12 +986,7 @@ mod avx2_f32 {
             for (b, &v) in row.iter().enumerate() {
                 let mut l = [0f32; 8];
                 _mm256_storeu_ps(l.as_mut_ptr(), v);
-                let xr = &r.x[(i + a) * r.xs + full..(i + a) * r.xs + r.k];
-                let wr = &r.w[(j + b) * r.ws + full..(j + b) * r.ws + r.k];
-                for (t, (&p, &q)) in xr.iter().zip(wr).enumerate() {
-                    l[t] += p * q;
-                }
-                out[(i + a) * os + j + b] = tree(l);
+                out[(i + a) * os + j + b] = r.finish(l, i + a, j + b);
             }
         }
     }
