@@ -61,11 +61,14 @@ impl Stage for ActionFinder {
             .collect();
         // The cue of a belief or evidence (`supports the plan`, `polls show ...`) is a stance or
         // a report, not an act; a speech act of a document (`the report describes X as Y`) is
-        // still one, like a speaker's.
+        // still one, like a speaker's. A report of no content (`declined to comment`) is speech.
         let held: Vec<usize> = doc
             .claims
             .iter()
-            .filter(|c| matches!(c.kind, ClaimKind::Belief | ClaimKind::Evidence))
+            .filter(|c| {
+                matches!(c.kind, ClaimKind::Belief | ClaimKind::Evidence)
+                    || (c.kind.is_quote() && c.what.is_none())
+            })
             .filter_map(|c| c.verb_head)
             .filter(|&v| !matches!(cue_of(doc, self.lexicon, v), Some((CueClass::Act, _))))
             .collect();
@@ -543,17 +546,17 @@ mod tests {
         check(&[
             (
                 "a clausal complement, and the action inside it",
-                "The court ruled that the law stands.
+                "The court ensured that the law stands.
                  The DET 2 det
                  court NOUN 3 nsubj
-                 ruled VERB 0 root
+                 ensured VERB 0 root
                  that SCONJ 7 mark
                  the DET 6 det
                  law NOUN 7 nsubj
                  stands VERB 3 ccomp
                  . PUNCT 3 punct",
                 &[
-                    "action The court | ruled | the law stands | -",
+                    "action The court | ensured | the law stands | -",
                     "action the law | stands | - | -",
                 ],
             ),

@@ -26,6 +26,12 @@ pub fn cue_of(doc: &Document, lex: &Lexicon, v: usize) -> Option<(CueClass, Opti
 }
 
 /// A speech or act cue verb (cognition cues do not report speech), as the indirect rules see it.
+/// A naming verb (`called`, `dubbed`, `labelled`) says something only of an object it names
+/// (`called the bill "a gift"`); a quotation beside it is a name (`a film called "Dunes"`).
+pub fn naming(doc: &Document, v: usize) -> bool {
+    matches!(doc.tokens[v].lemma.as_str(), "call" | "dub" | "label")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CueVerb {
     /// The verb token.
@@ -77,12 +83,15 @@ pub struct NearCue {
 /// subject inside `region`, else the noun phrase between quotation and cue (`," the college's
 /// president, Dr. X, told ...`), else the first noun phrase after the cue (`said the minister`).
 pub fn cue_in(doc: &Document, lex: &Lexicon, region: &[usize], side: Side) -> Option<NearCue> {
-    let mut cues = region.iter().copied().filter(|&t| {
-        matches!(
-            cue_of(doc, lex, t),
-            Some((CueClass::Speech | CueClass::Act, _))
-        )
-    });
+    let mut cues = region
+        .iter()
+        .copied()
+        .filter(|&t| match cue_of(doc, lex, t) {
+            Some((CueClass::Speech | CueClass::Act, particle)) => {
+                particle.is_some() || !naming(doc, t)
+            }
+            _ => false,
+        });
     let v = match side {
         Side::Before => cues.next_back()?,
         Side::After => cues.next()?,

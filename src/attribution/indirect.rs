@@ -15,8 +15,9 @@ use crate::span::Span;
 pub struct Reported {
     /// Head token of the speaker, when the rule found one.
     pub speaker: Option<usize>,
-    /// The cue words as written (`said`, `called on`, `according to`, `statement`).
-    pub cue: Span,
+    /// The cue words as written (`said`, `called on`, `according to`, `statement`); none for a
+    /// headline's colon (`Merkel: Europe must ...`).
+    pub cue: Option<Span>,
     /// The content tokens, sorted (trimmed to a span later by `content_span`).
     pub content: Vec<usize>,
 }
@@ -37,6 +38,15 @@ pub fn claims(
         let Some(found) = INDIRECT_RULES.iter().find_map(|rule| rule(doc, lex, v)) else {
             continue;
         };
+        // A rule may report that nothing was said (`declined to comment`).
+        if found.content.is_empty() {
+            let mut c = new_claim(doc, ClaimKind::IndirectQuote, v);
+            c.who = found.speaker.map(|h| mention(doc, h));
+            c.who_head = found.speaker;
+            c.verb = found.cue;
+            out.push(c);
+            continue;
+        }
         let Some(what) = content_span(doc, &found.content) else {
             continue;
         };
@@ -59,13 +69,29 @@ pub fn claims(
             }
         }
         let mut c = new_claim(doc, kind, v);
-        c.who = found.speaker.map(|h| mention(doc, h));
+        c.who = found.speaker.map(|h| before(doc, mention(doc, h), what));
         c.who_head = found.speaker;
-        c.verb = Some(found.cue);
+        c.verb = found.cue;
         c.what = Some(extend_to_quote(quotes, what));
         out.push(c);
     }
     out
+}
+
+/// A speaker's mention without the content and the punctuation before it: a headline's name
+/// may head the whole line (`Merkel: Europe must ...`).
+fn before(doc: &Document, who: Span, what: Span) -> Span {
+    if !(who.overlaps(what) && who.start < what.start) {
+        return who;
+    }
+    let end = doc
+        .tokens
+        .iter()
+        .filter(|t| t.span.start >= who.start && t.span.end <= what.start && t.upos != "PUNCT")
+        .map(|t| t.span.end)
+        .max()
+        .unwrap_or(who.end);
+    Span::new(who.start, end)
 }
 
 /// A mixed quote's content keeps the closing mark of a quotation it ends inside (the mark the
@@ -88,10 +114,32 @@ fn speaking(doc: &Document, cue: &CueVerb) -> Option<Option<usize>> {
     let v = cue.token;
     let who = subject(doc, v).map(|s| s.head);
     let rel = doc.tokens[v].deprel.as_str();
+    if who.is_none() && rel.starts_with("acl") {
+        // `The Kremlin issued a statement saying ...`: the statement's issuer speaks.
+        if let Some(noun) = doc.tokens[v].head.filter(|&n| lex_noun(doc, n)) {
+            if let Some(s) = doc.tokens[noun].head.and_then(|h| subject(doc, h)) {
+                return Some(Some(s.head));
+            }
+        }
+    }
     if who.is_none() && (rel.starts_with("advcl") || rel.starts_with("acl")) {
         return None;
     }
     Some(who)
+}
+
+/// A noun that carries what was said (`statement`, `letter`, `post`).
+fn lex_noun(doc: &Document, n: usize) -> bool {
+    const SAID_IN: &[&str] = &[
+        "statement",
+        "letter",
+        "post",
+        "release",
+        "message",
+        "note",
+        "tweet",
+    ];
+    doc.tokens[n].upos == "NOUN" && SAID_IN.contains(&doc.tokens[n].lemma.as_str())
 }
 
 /// Rule 1. `..., as stated by X` / `As Heald told the Post, CLAUSE`: an `as` cue in an adverbial
@@ -118,7 +166,7 @@ pub fn as_clause(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
     }
     Some(Reported {
         speaker: Some(speaker),
-        cue: cue.span,
+        cue: Some(cue.span),
         content: clause_without(doc, head, v),
     })
 }
@@ -130,8 +178,24 @@ pub fn as_clause(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
 pub fn complement(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
     let cue = CueVerb::at(doc, lex, v)?;
     let who = speaking(doc, &cue)?;
-    let c = doc.children_with(v, "ccomp").next()?;
+    let c = doc
+        .children_with(v, "ccomp")
+        .next()
+        .or_else(|| promised(doc, v))?;
     let mut content = doc.subtree(c);
+    // `said Wednesday it would ...`: a time word between the cue and its clause dates the cue.
+    while content.len() > 1 && content[0] == v + 1 && is_time_word(doc, content[0]) {
+        content.remove(0);
+    }
+    // `told reporters the border ...`: an addressee the parser put in the clause is not said.
+    if doc.tokens[v].lemma == "tell" && content[0] == v + 1 {
+        if let Some(s) = doc.children_with(c, "nsubj").next() {
+            let start = doc.subtree(s)[0];
+            if start > content[0] && doc.tokens[content[0]].upos == "NOUN" {
+                content.retain(|&t| t >= start);
+            }
+        }
+    }
     // A complement the parser split into two clausal children is one content.
     for c2 in doc.children_with(v, "ccomp").skip(1).collect::<Vec<_>>() {
         if c2 > c && doc.cover(&content).end <= doc.tokens[c2].span.start {
@@ -162,7 +226,128 @@ pub fn complement(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
     }
     Some(Reported {
         speaker: who,
-        cue: cue.span,
+        cue: Some(cue.span),
+        content,
+    })
+}
+
+/// `vowed to rebuild ...`, `denied taking ...`: the verbs whose infinitive or gerund complement
+/// is what was said (a promise, a report), when they have no object (`urged X to` is
+/// [`act_on_object`]'s).
+fn promised(doc: &Document, v: usize) -> Option<usize> {
+    const SAYS_ITS_COMPLEMENT: &[&str] = &[
+        "vow", "pledge", "promise", "threaten", "report", "claim", "deny", "admit",
+    ];
+    let lemma = doc.tokens[v].lemma.as_str();
+    // `It threatens to shatter ...` is a risk, not a threat made; `until X promised to ...`
+    // narrates a condition.
+    let thing = subject(doc, v)
+        .is_some_and(|s| matches!(doc.lower(s.head).as_str(), "it" | "this" | "that"));
+    if !SAYS_ITS_COMPLEMENT.contains(&lemma)
+        || doc.children_with(v, "obj").next().is_some()
+        || thing
+        || doc.tokens[v].deprel.starts_with("advcl")
+    {
+        return None;
+    }
+    doc.children_with(v, "xcomp")
+        .find(|&x| doc.tokens[x].upos == "VERB")
+}
+
+/// A day or a relative time (`Wednesday`, `today`, `yesterday`, `tonight`).
+fn is_time_word(doc: &Document, t: usize) -> bool {
+    const TIMES: &[&str] = &[
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "today",
+        "yesterday",
+        "tonight",
+        "earlier",
+        "later",
+    ];
+    TIMES.contains(&doc.lower(t).as_str())
+}
+
+/// Rule 7. `X declined to comment (on Y)`, `refused to comment`: a report that the source said
+/// nothing, with no content.
+pub fn declined_to_comment(doc: &Document, _lex: &Lexicon, v: usize) -> Option<Reported> {
+    let t = &doc.tokens[v];
+    if t.upos != "VERB" || !matches!(t.lemma.as_str(), "decline" | "refuse" | "declin") {
+        return None;
+    }
+    let x = doc.children_with(v, "xcomp").find(|&x| {
+        matches!(
+            doc.tokens[x].lemma.as_str(),
+            "comment" | "speak" | "elaborate"
+        )
+    })?;
+    let who = subject(doc, v)?.head;
+    Some(Reported {
+        speaker: Some(who),
+        cue: Some(t.span.cover(doc.tokens[x].span)),
+        content: Vec::new(),
+    })
+}
+
+/// Rule 8. A headline `Merkel: Europe must take its fate into its own hands`: a short name or
+/// role (`Port chief`) opening a sentence with no final stop, a colon, then a clause with a
+/// verb. Labels that are not sources (`Update:`, `Watch:`) are left out.
+pub fn headline_colon(doc: &Document, _lex: &Lexicon, colon: usize) -> Option<Reported> {
+    const NOT_SOURCES: &[&str] = &[
+        "update",
+        "updated",
+        "watch",
+        "video",
+        "photo",
+        "photos",
+        "live",
+        "breaking",
+        "exclusive",
+        "opinion",
+        "analysis",
+        "editorial",
+        "review",
+        "note",
+        "editor",
+        "correction",
+        "q",
+        "listen",
+    ];
+    if doc.word(colon) != ":" {
+        return None;
+    }
+    let sentence = &doc.sentences[doc.tokens[colon].sentence];
+    let (first, end) = (sentence.tokens.start, sentence.tokens.end);
+    let lead = first..colon;
+    let nominal = |t: usize| matches!(doc.tokens[t].upos, "PROPN" | "NOUN");
+    if lead.is_empty()
+        || lead.len() > 4
+        || NOT_SOURCES.contains(&doc.lower(first).as_str())
+        || !doc.word(first).starts_with(char::is_uppercase)
+        || !lead
+            .clone()
+            .all(|t| nominal(t) || matches!(doc.tokens[t].upos, "ADJ" | "DET"))
+        || matches!(doc.word(end - 1), "." | "?")
+    {
+        return None;
+    }
+    let speaker = lead.clone().rev().find(|&t| nominal(t))?;
+    let content: Vec<usize> = (colon + 1..end).collect();
+    if content.len() < 3
+        || !content
+            .iter()
+            .any(|&t| matches!(doc.tokens[t].upos, "VERB" | "AUX"))
+    {
+        return None;
+    }
+    Some(Reported {
+        speaker: Some(speaker),
+        cue: None,
         content,
     })
 }
@@ -198,7 +383,7 @@ pub fn reporting_clause(doc: &Document, lex: &Lexicon, v: usize) -> Option<Repor
     let head = doc.tokens[v].head?;
     Some(Reported {
         speaker: who,
-        cue: cue.span,
+        cue: Some(cue.span),
         content: clause_without(doc, head, v),
     })
 }
@@ -233,7 +418,10 @@ pub fn act_on_object(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported
         .or_else(|| marked("obl", "case", "as"))
         .or_else(|| marked("advcl", "mark", "as"));
     let (o, x) = (object?, complement?);
-    if o >= x {
+    // Naming (`called the bill "a gift"`, `dubbed X Y`) takes a name, not a verb: `called her
+    // mother to ask` is a phone call.
+    let naming = super::cues::naming(doc, v) && cue.particle.is_none();
+    if o >= x || (naming && !matches!(doc.tokens[x].upos, "NOUN" | "PROPN" | "ADJ")) {
         return None;
     }
     let mut content = doc.subtree(o);
@@ -245,7 +433,7 @@ pub fn act_on_object(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported
     let content: Vec<usize> = (first..=*content.last().unwrap()).collect();
     Some(Reported {
         speaker: who,
-        cue: cue.span,
+        cue: Some(cue.span),
         content,
     })
 }
@@ -281,7 +469,7 @@ pub fn according_to(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported>
     let clause = doc.tokens[x].head?;
     Some(Reported {
         speaker: Some(x),
-        cue: doc.tokens[v].span.cover(doc.tokens[last].span),
+        cue: Some(doc.tokens[v].span.cover(doc.tokens[last].span)),
         content: clause_without(doc, clause, x),
     })
 }
@@ -300,7 +488,7 @@ pub fn claim_noun(doc: &Document, lex: &Lexicon, n: usize) -> Option<Reported> {
     let who = doc.children_with(n, "nmod:poss").next()?;
     Some(Reported {
         speaker: Some(who),
-        cue: doc.tokens[n].span,
+        cue: Some(doc.tokens[n].span),
         content: doc.subtree(clause),
     })
 }
@@ -322,6 +510,107 @@ mod tests {
         for (name, src, want) in cases {
             assert_eq!(quotes(src), *want, "{name}");
         }
+    }
+
+    #[test]
+    fn speech_with_a_promise_a_date_or_no_content() {
+        check(&[
+            (
+                "a promise's infinitive is what was said",
+                "The governor vowed to rebuild every school.
+                 The DET 2 det
+                 governor NOUN 3 nsubj
+                 vowed VERB 0 root
+                 to PART 5 mark
+                 rebuild VERB 3 xcomp
+                 every DET 7 det
+                 school NOUN 5 obj
+                 . PUNCT 3 punct",
+                &["indirect_quote The governor | vowed | to rebuild every school | -"],
+            ),
+            (
+                "a thing that threatens makes no threat",
+                "It threatens to shatter lives.
+                 It PRON 2 nsubj
+                 threatens VERB 0 root
+                 to PART 4 mark
+                 shatter VERB 2 xcomp
+                 lives NOUN 4 obj
+                 . PUNCT 2 punct",
+                &[],
+            ),
+            (
+                "a day after the cue dates the cue",
+                "The ministry said Wednesday it would cut taxes.
+                 The DET 2 det
+                 ministry NOUN 3 nsubj
+                 said VERB 0 root
+                 Wednesday PROPN 7 obl:tmod
+                 it PRON 7 nsubj
+                 would AUX 7 aux
+                 cut VERB 3 ccomp
+                 taxes NOUN 7 obj
+                 . PUNCT 3 punct",
+                &["indirect_quote The ministry | said | it would cut taxes | -"],
+            ),
+            (
+                "declining to comment is reported, with no content",
+                "Police declined to comment.
+                 Police NOUN 2 nsubj
+                 declined VERB 0 root
+                 to PART 4 mark
+                 comment VERB 2 xcomp
+                 . PUNCT 2 punct",
+                &["indirect_quote Police | declined to comment | - | -"],
+            ),
+            (
+                "a headline's source before a colon",
+                "Merkel: Europe must act now
+                 Merkel PROPN 0 root
+                 : PUNCT 5 punct
+                 Europe PROPN 5 nsubj
+                 must AUX 5 aux
+                 act VERB 1 appos
+                 now ADV 5 advmod",
+                &["indirect_quote Merkel | - | Europe must act now | -"],
+            ),
+            (
+                "naming is said of its object",
+                "Critics dubbed the plan a tax.
+                 Critics NOUN 2 nsubj
+                 dubbed VERB 0 root
+                 the DET 4 det
+                 plan NOUN 2 obj
+                 a DET 6 det
+                 tax NOUN 2 xcomp
+                 . PUNCT 2 punct",
+                &["indirect_quote Critics | dubbed | the plan a tax | -"],
+            ),
+            (
+                "a call with a purpose names nothing",
+                "She called her mother to ask.
+                 She PRON 2 nsubj
+                 called VERB 0 root
+                 her PRON 4 nmod:poss
+                 mother NOUN 2 obj
+                 to PART 6 mark
+                 ask VERB 2 xcomp
+                 . PUNCT 2 punct",
+                &[],
+            ),
+            (
+                "a label before a colon is no source",
+                "Update: the road must stay closed
+                 Update NOUN 0 root
+                 : PUNCT 6 punct
+                 the DET 4 det
+                 road NOUN 6 nsubj
+                 must AUX 6 aux
+                 stay VERB 1 appos
+                 closed ADJ 6 xcomp",
+                &[],
+            ),
+        ]);
     }
 
     #[test]

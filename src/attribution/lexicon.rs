@@ -64,7 +64,12 @@ impl Lexicon {
 
     /// Class of a verb lemma, if it is a cue.
     pub fn verb(&self, lemma: &str) -> Option<CueClass> {
-        self.verbs.get(lemma).copied()
+        // The lemmatizer strips `-ed` from verbs it does not know (`alleged` -> `alleg`):
+        // the lemma with its `e` back is the word's.
+        self.verbs
+            .get(lemma)
+            .or_else(|| self.verbs.get(&format!("{lemma}e")))
+            .copied()
     }
 
     /// Class of a phrasal cue (`call` + `on`).

@@ -22,6 +22,8 @@
 //!    object and its complement are what was said.
 //! 5. [`indirect::according_to`]: `according to X, CLAUSE`: a cue phrase, not a verb.
 //! 6. [`indirect::claim_noun`]: `X's statement that ...`: a claim noun with its clause.
+//! 7. [`indirect::declined_to_comment`]: `X declined to comment`: a report of no content.
+//! 8. [`indirect::headline_colon`]: `Merkel: Europe must ...`: a headline's source and colon.
 //!
 //! **Direct** ([`direct`]), tried on each quotation not taken by a mixed quote; the first that
 //! matches attributes it. A split quotation (`"A," she said, "B."`) gives two rows with the same
@@ -96,6 +98,8 @@ pub const INDIRECT_RULES: &[IndirectRule] = &[
     indirect::act_on_object,
     indirect::according_to,
     indirect::claim_noun,
+    indirect::declined_to_comment,
+    indirect::headline_colon,
 ];
 
 /// The direct rules, in the order they are tried (see the module header).
