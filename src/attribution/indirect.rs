@@ -235,9 +235,8 @@ pub fn complement(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
 /// is what was said (a promise, a report), when they have no object (`urged X to` is
 /// [`act_on_object`]'s).
 fn promised(doc: &Document, v: usize) -> Option<usize> {
-    const SAYS_ITS_COMPLEMENT: &[&str] = &[
-        "vow", "pledge", "promise", "threaten", "report", "claim", "deny", "admit",
-    ];
+    // Not `threaten` (`actions threaten to thwart ...` is a risk) nor `claim` (`claim to belong`).
+    const SAYS_ITS_COMPLEMENT: &[&str] = &["vow", "pledge", "promise", "report", "deny", "admit"];
     let lemma = doc.tokens[v].lemma.as_str();
     // `It threatens to shatter ...` is a risk, not a threat made; `until X promised to ...`
     // narrates a condition.
@@ -421,6 +420,10 @@ pub fn act_on_object(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported
     // Naming (`called the bill "a gift"`, `dubbed X Y`) takes a name, not a verb: `called her
     // mother to ask` is a phone call.
     let naming = super::cues::naming(doc, v) && cue.particle.is_none();
+    // `I call them Senator X`, `we called it Y`: the writer's own naming, not a report.
+    if naming && who.is_some_and(|s| matches!(doc.lower(s).as_str(), "i" | "we" | "you")) {
+        return None;
+    }
     if o >= x || (naming && !matches!(doc.tokens[x].upos, "NOUN" | "PROPN" | "ADJ")) {
         return None;
     }
@@ -529,10 +532,10 @@ mod tests {
                 &["indirect_quote The governor | vowed | to rebuild every school | -"],
             ),
             (
-                "a thing that threatens makes no threat",
-                "It threatens to shatter lives.
+                "a thing that promises makes no promise",
+                "It promises to shatter lives.
                  It PRON 2 nsubj
-                 threatens VERB 0 root
+                 promises VERB 0 root
                  to PART 4 mark
                  shatter VERB 2 xcomp
                  lives NOUN 4 obj
