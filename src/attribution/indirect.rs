@@ -189,7 +189,8 @@ pub fn complement(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
     }
     // `told reporters the border ...`: an addressee the parser put in the clause is not said.
     if doc.tokens[v].lemma == "tell" && content[0] == v + 1 {
-        if let Some(s) = doc.children_with(c, "nsubj").next() {
+        // the clause's own subject is the last (the parser may take the addressee for another)
+        if let Some(s) = doc.children_with(c, "nsubj").last() {
             let start = doc.subtree(s)[0];
             if start > content[0] && doc.tokens[content[0]].upos == "NOUN" {
                 content.retain(|&t| t >= start);
