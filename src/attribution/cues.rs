@@ -25,13 +25,13 @@ pub fn cue_of(doc: &Document, lex: &Lexicon, v: usize) -> Option<(CueClass, Opti
     lex.verb(&t.lemma).map(|c| (c, None))
 }
 
-/// A speech or act cue verb (cognition cues do not report speech), as the indirect rules see it.
 /// A naming verb (`called`, `dubbed`, `labelled`) says something only of an object it names
 /// (`called the bill "a gift"`); a quotation beside it is a name (`a film called "Dunes"`).
 pub fn naming(doc: &Document, v: usize) -> bool {
     matches!(doc.tokens[v].lemma.as_str(), "call" | "dub" | "label")
 }
 
+/// A speech or act cue verb (cognition cues do not report speech), as the indirect rules see it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CueVerb {
     /// The verb token.
