@@ -1662,17 +1662,11 @@ fn every_kernel_build_gives_identical_output() {
     let (labelled, all) = labelled_and_corpus_texts(tmp.path());
     let builds = Isa::available();
     let best = *builds.last().unwrap();
-    let name = |isa: Isa| match isa {
-        Isa::Portable => "portable",
-        Isa::Avx2 => "avx2",
-        Isa::Avx512 => "avx512",
-        Isa::Avx512Vnni => "vnni",
-    };
     // `run` takes --threads; `parse` runs in rayon's global pool, sized by RAYON_NUM_THREADS.
     let go = |isa: Isa, threads: &str, args: &[&std::ffi::OsStr]| {
         let mut cmd = whosaid();
         cmd.env_remove("WHOSAID_PORTABLE_KERNELS")
-            .env("WHOSAID_KERNELS", name(isa))
+            .env("WHOSAID_KERNELS", isa.name())
             .env("RAYON_NUM_THREADS", threads);
         cmd.args(args);
         if args[0] == "run" {

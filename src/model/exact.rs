@@ -1,5 +1,5 @@
 //! The default inference path: the encoder (embeddings, 6 BERT layers) and our heads (NER, UPOS,
-//! biaffine arcs, relations) computed by our own kernels (`kernels.rs`) instead of libtorch, so
+//! biaffine arcs, relations) computed by our own kernels (`kernels/`) instead of libtorch, so
 //! a sentence gets the same analysis, bit for bit, on every x86-64 CPU (libtorch's f32, int8 and
 //! bf16 kernels each follow the instruction set, and so did our CSV rows).
 //!

@@ -1,0 +1,259 @@
+//! The AVX2 build: the integer product (`vpmaddwd` on ymm), the quantizer, and the float
+//! products (`dots`, `weighted_sums`) by register blocks. Invariant: each function gives the
+//! bits of the portable code its doc names (exact integers; floats added in the same order,
+//! multiply then add, never fused).
+
+use super::super::floats::Rows;
+use super::super::int8::{PackedWeights, Quantizer, TILE};
+use std::arch::x86_64::*;
+
+/// Rows per register block of the integer product.
+const R: usize = 6;
+
+/// As `int8::gemm_portable`: blocks of up to 6 rows times one tile (two ymm of 8 sums, 12
+/// accumulators) per pass over `k`; `vpmaddwd` multiplies i16 pairs and adds each pair into an
+/// i32 exactly (|2 * 4095 * 127| fits), and the i32 sums cannot overflow (see `MAX_K`).
+///
+/// # Safety
+/// The CPU must have AVX2; `x` holds `n * kp`, `out` `n * padded m` values.
+#[target_feature(enable = "avx2")]
+pub unsafe fn gemm(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+    for t in 0..w.tiles {
+        let mut i = 0;
+        while i < n {
+            let r = (n - i).min(R);
+            rows_dispatch!(r, gemm_block::<_>(x, i, w, t, out));
+            i += r;
+        }
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn gemm_block<const B: usize>(
+    x: &[i16],
+    i: usize,
+    w: &PackedWeights,
+    t: usize,
+    out: &mut [i32],
+) {
+    let kp = w.kp;
+    let mp = w.padded_m();
+    let mut acc = [[_mm256_setzero_si256(); 2]; B];
+    let xp = x.as_ptr().add(i * kp);
+    let wp = w.data.as_ptr().add(t * TILE * kp);
+    for p in 0..kp / 2 {
+        let w0 = _mm256_loadu_si256(wp.add(p * 2 * TILE) as *const __m256i);
+        let w1 = _mm256_loadu_si256(wp.add(p * 2 * TILE + TILE) as *const __m256i);
+        for (r, a) in acc.iter_mut().enumerate() {
+            let pair = (xp.add(r * kp + 2 * p) as *const i32).read_unaligned();
+            let xv = _mm256_set1_epi32(pair);
+            a[0] = _mm256_add_epi32(a[0], _mm256_madd_epi16(xv, w0));
+            a[1] = _mm256_add_epi32(a[1], _mm256_madd_epi16(xv, w1));
+        }
+    }
+    let op = out.as_mut_ptr();
+    for (r, a) in acc.iter().enumerate() {
+        let o = op.add((i + r) * mp + t * TILE);
+        _mm256_storeu_si256(o as *mut __m256i, a[0]);
+        _mm256_storeu_si256(o.add(8) as *mut __m256i, a[1]);
+    }
+}
+
+/// `Quantizer::one` on 8 lanes at a time: the same operations (`minps`/`maxps` are the compares
+/// `one` writes; the value converted is a whole number in range, so truncation is exact).
+///
+/// # Safety
+/// The CPU must have AVX2; `q` is as long as `x`.
+#[target_feature(enable = "avx2")]
+pub unsafe fn quantize(qz: &Quantizer, x: &[f32], q: &mut [i16]) {
+    const MAGIC: f32 = 12_582_912.0;
+    let (hi, lo) = (_mm256_set1_ps(qz.hi), _mm256_set1_ps(qz.lo));
+    let (hi_q, lo_q) = (_mm256_set1_ps(qz.hi_q), _mm256_set1_ps(qz.lo_q));
+    let (inv, magic) = (_mm256_set1_ps(qz.inv_step), _mm256_set1_ps(MAGIC));
+    let full = x.len() / 8 * 8;
+    for k in (0..full).step_by(8) {
+        let v = _mm256_loadu_ps(x.as_ptr().add(k));
+        let v = _mm256_max_ps(_mm256_min_ps(v, hi), lo);
+        let v = _mm256_mul_ps(v, inv);
+        let v = _mm256_sub_ps(_mm256_add_ps(v, magic), magic);
+        let v = _mm256_max_ps(_mm256_min_ps(v, hi_q), lo_q);
+        let i = _mm256_cvttps_epi32(v);
+        // Pack to i16 (in range, no saturation) and gather the two lanes' halves.
+        let p = _mm256_permute4x64_epi64(_mm256_packs_epi32(i, i), 0b1000);
+        _mm_storeu_si128(
+            q.as_mut_ptr().add(k) as *mut __m128i,
+            _mm256_castsi256_si128(p),
+        );
+    }
+    for k in full..x.len() {
+        q[k] = qz.one(x[k]);
+    }
+}
+
+/// As the portable `dots`: blocks of 4 rows of `x` times 3 of `w`, 12 independent lane
+/// accumulators in registers (one chain per element, as `dot` has, but 12 in flight).
+///
+/// # Safety
+/// The CPU must have AVX2; sizes as `floats::dots` asserts.
+#[target_feature(enable = "avx2")]
+pub unsafe fn dots(r: &Rows, n: usize, m: usize, out: &mut [f32], os: usize) {
+    let mut i = 0;
+    while i + 4 <= n {
+        dots_cols::<4>(r, i, m, out, os);
+        i += 4;
+    }
+    while i < n {
+        dots_cols::<1>(r, i, m, out, os);
+        i += 1;
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+pub(super) unsafe fn dots_cols<const R: usize>(
+    r: &Rows,
+    i: usize,
+    m: usize,
+    out: &mut [f32],
+    os: usize,
+) {
+    let mut j = 0;
+    while j + 3 <= m {
+        dots_block::<R, 3>(r, i, j, out, os);
+        j += 3;
+    }
+    while j < m {
+        dots_block::<R, 1>(r, i, j, out, os);
+        j += 1;
+    }
+}
+
+/// Rows `i..i + R` of `x` times rows `j..j + C` of `w`: lane `l` of element `(a, b)` adds
+/// `x * w` at `k = l, l + 8, ...` in order from 0, the tail goes to the first lanes, then
+/// `tree`, exactly `dot`'s sequence. Multiply then add (no FMA).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn dots_block<const R: usize, const C: usize>(
+    r: &Rows,
+    i: usize,
+    j: usize,
+    out: &mut [f32],
+    os: usize,
+) {
+    let mut acc = [[_mm256_setzero_ps(); C]; R];
+    let (xp, wp) = (r.x.as_ptr(), r.w.as_ptr());
+    let full = r.k / 8 * 8;
+    let mut k = 0;
+    while k < full {
+        let mut xv = [_mm256_setzero_ps(); R];
+        for (a, v) in xv.iter_mut().enumerate() {
+            *v = _mm256_loadu_ps(xp.add((i + a) * r.xs + k));
+        }
+        #[allow(clippy::needless_range_loop)]
+        for b in 0..C {
+            let wv = _mm256_loadu_ps(wp.add((j + b) * r.ws + k));
+            for a in 0..R {
+                acc[a][b] = _mm256_add_ps(acc[a][b], _mm256_mul_ps(xv[a], wv));
+            }
+        }
+        k += 8;
+    }
+    for (a, row) in acc.iter().enumerate() {
+        for (b, &v) in row.iter().enumerate() {
+            let mut l = [0f32; 8];
+            _mm256_storeu_ps(l.as_mut_ptr(), v);
+            out[(i + a) * os + j + b] = r.finish(l, i + a, j + b);
+        }
+    }
+}
+
+/// As `floats::weighted_sums_portable`, by blocks of 3 rows times 32 columns in registers.
+///
+/// # Safety
+/// The CPU must have AVX2; sizes as `weighted_sums` asserts.
+#[target_feature(enable = "avx2")]
+pub unsafe fn weighted_sums(
+    p: &[f32],
+    n: usize,
+    pn: usize,
+    v: &[f32],
+    vs: usize,
+    d: usize,
+    out: &mut [f32],
+) {
+    let full = d / 8 * 8;
+    let mut i = 0;
+    while i < n {
+        let r = (n - i).min(3);
+        let mut e = 0;
+        while e < full {
+            match (r, (full - e) / 8) {
+                (3, 4..) => ws_block::<3, 4>(p, i, pn, v, vs, d, e, out),
+                (3, c) => {
+                    for t in 0..c {
+                        ws_block::<3, 1>(p, i, pn, v, vs, d, e + 8 * t, out)
+                    }
+                }
+                (_, 4..) => {
+                    for a in 0..r {
+                        ws_block::<1, 4>(p, i + a, pn, v, vs, d, e, out)
+                    }
+                }
+                (_, c) => {
+                    for a in 0..r {
+                        for t in 0..c {
+                            ws_block::<1, 1>(p, i + a, pn, v, vs, d, e + 8 * t, out)
+                        }
+                    }
+                }
+            }
+            e += ((full - e) / 8).min(4) * 8;
+        }
+        // Columns past the last 8: plain, in the same order.
+        for a in i..i + r {
+            for e in full..d {
+                let mut c = 0f32;
+                for j in 0..pn {
+                    c += p[a * pn + j] * v[j * vs + e];
+                }
+                out[a * d + e] = c;
+            }
+        }
+        i += r;
+    }
+}
+
+#[target_feature(enable = "avx2")]
+#[inline]
+#[allow(clippy::too_many_arguments)]
+unsafe fn ws_block<const R: usize, const C: usize>(
+    p: &[f32],
+    i: usize,
+    pn: usize,
+    v: &[f32],
+    vs: usize,
+    d: usize,
+    e: usize,
+    out: &mut [f32],
+) {
+    let mut acc = [[_mm256_setzero_ps(); C]; R];
+    let (pp, vp) = (p.as_ptr(), v.as_ptr());
+    for j in 0..pn {
+        let mut vv = [_mm256_setzero_ps(); C];
+        for (c, x) in vv.iter_mut().enumerate() {
+            *x = _mm256_loadu_ps(vp.add(j * vs + e + 8 * c));
+        }
+        for (a, row) in acc.iter_mut().enumerate() {
+            let pa = _mm256_set1_ps(*pp.add((i + a) * pn + j));
+            for (c, x) in row.iter_mut().enumerate() {
+                *x = _mm256_add_ps(*x, _mm256_mul_ps(pa, vv[c]));
+            }
+        }
+    }
+    for (a, row) in acc.iter().enumerate() {
+        for (c, &x) in row.iter().enumerate() {
+            _mm256_storeu_ps(out.as_mut_ptr().add((i + a) * d + e + 8 * c), x);
+        }
+    }
+}
