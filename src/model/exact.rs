@@ -10,11 +10,10 @@
 //! batch-mates, on the thread count, or on the CPU. The weights are those of the var store,
 //! copied out once at load.
 
-use super::decode;
-use super::encoder::LINEARS;
-use super::heads::HeadsConfig;
+use super::decode::{self, argmax};
 use super::kernels::{self, dot, Isa, QuantLinear};
 use super::labels::{self, NER_TAGS, SHAPES, UPOS};
+use super::load::{HeadsConfig, LINEARS};
 use super::pieces::SentencePieces;
 use super::Analysis;
 use crate::profile::time;
@@ -121,7 +120,7 @@ impl ExactModel {
         heads: &HeadsConfig,
         ranges: &[(f64, f64)],
     ) -> Result<ExactModel, ExactError> {
-        let want = layers * LINEARS as usize;
+        let want = layers * LINEARS;
         if ranges.len() < want {
             return Err(ExactError::Ranges {
                 want,
@@ -139,7 +138,7 @@ impl ExactModel {
         let mut out = Vec::with_capacity(layers);
         for i in 0..layers {
             let p = format!("encoder.layer.{i}");
-            let r = |j: usize| ranges[i * LINEARS as usize + j];
+            let r = |j: usize| ranges[i * LINEARS + j];
             let (mut qkv_w, mut qkv_b) = (Vec::new(), Vec::new());
             for part in ["query", "key", "value"] {
                 qkv_w.extend(get(&format!("{p}.attention.self.{part}.weight"))?);
@@ -430,23 +429,9 @@ impl ExactModel {
                         }
                         kernels::log_softmax(row);
                     }
-                    let heads = decode::eisner(n, |h, dd| arcs[(dd - 1) * (n + 1) + h]);
-                    let ner_scores: Vec<Vec<f32>> = (0..n)
-                        .map(|i| {
-                            let mut v = ner[(w0 + i) * nt..(w0 + i + 1) * nt].to_vec();
-                            kernels::log_softmax(&mut v);
-                            v
-                        })
-                        .collect();
-                    let ner = decode::viterbi_bio(&ner_scores, labels::ner_decode);
-                    Analysis {
-                        upos: (0..n)
-                            .map(|i| argmax(&upos[(w0 + i) * nu..(w0 + i + 1) * nu]) as u8)
-                            .collect(),
-                        heads,
-                        deprels: Vec::new(),
-                        ner: ner.into_iter().map(|t| t as u8).collect(),
-                    }
+                    let mut ner_lp = ner[w0 * nt..(w0 + n) * nt].to_vec();
+                    ner_lp.chunks_exact_mut(nt).for_each(kernels::log_softmax);
+                    decode::sentence(n, &arcs, n + 1, &ner_lp, &upos[w0 * nu..(w0 + n) * nu])
                 })
                 .collect()
         });
@@ -486,15 +471,4 @@ fn add(y: &mut [f32], x: &[f32]) {
     for (a, b) in y.iter_mut().zip(x) {
         *a += b;
     }
-}
-
-/// Index of the first largest value.
-fn argmax(v: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &x) in v.iter().enumerate() {
-        if x > v[best] {
-            best = i;
-        }
-    }
-    best
 }

@@ -8,7 +8,8 @@ pub mod ner;
 
 use crate::eval::model::{score, ModelScores};
 use crate::files::FileError;
-use crate::model::heads::{masked_ce, HeadsConfig};
+use crate::model::libtorch::heads::masked_ce;
+use crate::model::load::{HeadsConfig, NerHeadConfig};
 use crate::model::{Model, ModelConfig, ModelError, ModelMeta, Precision, WORD_EMBEDDINGS};
 use data::Example;
 use rand::seq::SliceRandom;
@@ -154,9 +155,7 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
             label_dim: 128,
             n_deprels: deprels.len() as i64,
             dropout: 0.2,
-            ner_head: cfg
-                .ner_head
-                .then(crate::model::heads::NerHeadConfig::default),
+            ner_head: cfg.ner_head.then(NerHeadConfig::default),
         },
         deprels,
         recipe: serde_json::to_value(cfg)?,
@@ -165,15 +164,15 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
         ModelConfig::new(cfg.encoder_dir.clone(), None, Precision::F32),
         Some(meta),
     )?
-    .for_training();
-    if let Some(t) = model.vs.variables().get(WORD_EMBEDDINGS) {
+    .for_training()?;
+    if let Some(t) = model.torch()?.vs.variables().get(WORD_EMBEDDINGS) {
         let _ = t.set_requires_grad(false);
     }
     let mut opt = tch::nn::AdamW {
         wd: 0.01,
         ..Default::default()
     }
-    .build(&model.vs, cfg.encoder_lr)?;
+    .build(&model.torch()?.vs, cfg.encoder_lr)?;
 
     // Length-sorted batches (little padding), visited in a shuffled order each epoch.
     let mut order: Vec<usize> = (0..examples.len()).collect();
@@ -227,7 +226,11 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
             let loss = masked_ce(&scores.upos, &upos, mask)
                 + masked_ce(&scores.ner, &ner, &ner_mask) * cfg.ner_weight
                 + masked_ce(&scores.arcs, &heads, mask)
-                + masked_ce(&model.heads.relation_scores(&scores, &heads), &rels, mask);
+                + masked_ce(
+                    &model.torch()?.heads.relation_scores(&scores, &heads),
+                    &rels,
+                    mask,
+                );
             opt.zero_grad();
             loss.backward();
             opt.clip_grad_norm(5.0);
