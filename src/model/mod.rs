@@ -3,11 +3,13 @@
 //! pipeline's own tokens; each word is represented by its first piece.
 //!
 //! By default (`Precision::Int8`) the encoder and heads run on our own kernels (`exact.rs`,
-//! `kernels`), the same rows on every CPU; the `libtorch` module holds rust-bert's encoder and
-//! the heads as libtorch modules, for training and the libtorch precisions. Both decode
-//! through `decode.rs`.
+//! `kernels`) over weights read straight from the safetensors files (`weights.rs`): the same
+//! rows on every CPU, with or without libtorch. The `libtorch` module (the `torch` feature,
+//! on by default) holds rust-bert's encoder and the heads as libtorch modules, for training
+//! and the libtorch precisions. Both passes decode through `decode.rs`.
 //!
 //! - [`load`]: where the files are, the label sets and sizes, the encoder's shape and tokenizer;
+//!   [`weights`]: the safetensors files as f32 values;
 //! - [`pieces`] and [`batch`]: words to word pieces, sentences into batches of near-equal length;
 //! - [`exact`]: the default forward pass; [`decode`]: scores to trees, tags and relations;
 //! - [`tagger`]: the model as a pipeline stage (and [`lemma`], lemmas from word and tag).
@@ -22,19 +24,20 @@ pub mod exact;
 pub mod kernels;
 pub mod labels;
 pub mod lemma;
+#[cfg(feature = "torch")]
 pub mod libtorch;
 pub mod load;
 pub mod pieces;
 pub mod tagger;
+pub mod weights;
 
 pub use load::{ModelConfig, ModelMeta, WORD_EMBEDDINGS};
 pub use tagger::Tagger;
 
 use exact::ExactModel;
-use libtorch::padded::PieceBatch;
-use libtorch::TorchModel;
+#[cfg(feature = "torch")]
+use libtorch::{padded::PieceBatch, TorchModel};
 use pieces::{sentence_pieces, SentencePieces};
-use tch::Device;
 use tokenizers::Tokenizer;
 
 /// Errors of the model stage.
@@ -50,14 +53,20 @@ pub enum ModelError {
         path: std::path::PathBuf,
         message: String,
     },
+    #[error(transparent)]
+    Weights(#[from] weights::WeightError),
+    #[cfg(feature = "torch")]
     #[error("libtorch: {0}")]
     Torch(#[from] tch::TchError),
+    #[cfg(feature = "torch")]
     #[error("encoder: {0}")]
     Encoder(#[from] rust_bert::RustBertError),
     #[error("word-piece tokenizer: {0}")]
     Tokenizer(String),
     #[error("training and calibration need a libtorch precision (f32, bf16 or fbgemm), not int8")]
     NoVarStore,
+    #[error("--precision {0} needs the full build (libtorch: `cargo build --release` with the default `torch` feature); this build has int8 only")]
+    NeedsTorch(Precision),
 }
 
 /// How inference computes. The default, `Int8`, is our own kernels (`exact.rs`): the same
@@ -75,6 +84,18 @@ pub enum Precision {
     /// libtorch's fbgemm int8 linear layers in the encoder (AVX2 and AVX-512/VNNI code paths
     /// differ), f32 elsewhere.
     Fbgemm,
+}
+
+impl std::fmt::Display for Precision {
+    /// The `--precision` value.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Precision::Int8 => "int8",
+            Precision::F32 => "f32",
+            Precision::Bf16 => "bf16",
+            Precision::Fbgemm => "fbgemm",
+        })
+    }
 }
 
 /// Per-word analysis of one sentence.
@@ -103,6 +124,7 @@ enum Pass {
     /// Our own kernels (`Precision::Int8`).
     Exact(ExactModel),
     /// libtorch (the other precisions, and training).
+    #[cfg(feature = "torch")]
     Torch(Box<TorchModel>),
 }
 
@@ -127,7 +149,6 @@ impl Model {
                 message: "no int8 calibration (run `whosaid calibrate`)".into(),
             });
         }
-        let torch = TorchModel::load(&config, &meta)?;
         let pass = match config.precision {
             Precision::Int8 => {
                 let format = |message: String| ModelError::Format {
@@ -142,9 +163,14 @@ impl Model {
                     ));
                 }
                 let shape = load::EncoderShape::read(&config.encoder_dir)?;
+                let ours = config.weights.as_deref().ok_or_else(|| {
+                    format("the int8 pass runs trained weights only (none given)".into())
+                })?;
+                let weights =
+                    weights::Weights::read(ours, &config.encoder_dir.join("model.safetensors"))?;
                 Pass::Exact(
-                    ExactModel::from_var_store(
-                        &torch.vs,
+                    ExactModel::new(
+                        &weights,
                         shape.num_hidden_layers,
                         shape.num_attention_heads,
                         &meta.heads,
@@ -153,7 +179,10 @@ impl Model {
                     .map_err(|e| format(e.to_string()))?,
                 )
             }
-            _ => Pass::Torch(Box::new(torch)),
+            #[cfg(feature = "torch")]
+            _ => Pass::Torch(Box::new(TorchModel::load(&config, &meta)?)),
+            #[cfg(not(feature = "torch"))]
+            other => return Err(ModelError::NeedsTorch(other)),
         };
         Ok(Model {
             tokenizer: load::tokenizer(&config.encoder_dir)?,
@@ -186,8 +215,9 @@ impl Model {
                 .collect();
             let results = match &self.pass {
                 Pass::Exact(exact) => exact.analyze(&batch),
+                #[cfg(feature = "torch")]
                 Pass::Torch(torch) => {
-                    let batch = PieceBatch::new(&batch, Device::Cpu);
+                    let batch = PieceBatch::new(&batch, tch::Device::Cpu);
                     tch::no_grad(|| torch.analyze_batch(&batch))?
                 }
             };

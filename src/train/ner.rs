@@ -4,7 +4,8 @@
 //! small head trains for many epochs in minutes.
 
 use super::data;
-use super::{dev_scores, print_scores, tensor_2d, DevSets, Result};
+use super::fit::{tensor_2d, Result};
+use super::{dev_scores, print_scores, DevSets};
 use crate::model::libtorch::heads::masked_ce;
 use crate::model::libtorch::padded::WordFeatures;
 use crate::model::load::NerHeadConfig;
