@@ -273,85 +273,6 @@ fn is_time_word(doc: &Document, t: usize) -> bool {
     TIMES.contains(&doc.lower(t).as_str())
 }
 
-/// Rule 7. `X declined to comment (on Y)`, `refused to comment`: a report that the source said
-/// nothing, with no content.
-pub fn declined_to_comment(doc: &Document, _lex: &Lexicon, v: usize) -> Option<Reported> {
-    let t = &doc.tokens[v];
-    if t.upos != "VERB" || !matches!(t.lemma.as_str(), "decline" | "refuse" | "declin") {
-        return None;
-    }
-    let x = doc.children_with(v, "xcomp").find(|&x| {
-        matches!(
-            doc.tokens[x].lemma.as_str(),
-            "comment" | "speak" | "elaborate"
-        )
-    })?;
-    let who = subject(doc, v)?.head;
-    Some(Reported {
-        speaker: Some(who),
-        cue: Some(t.span.cover(doc.tokens[x].span)),
-        content: Vec::new(),
-    })
-}
-
-/// Rule 8. A headline `Merkel: Europe must take its fate into its own hands`: a short name or
-/// role (`Port chief`) opening a sentence with no final stop, a colon, then a clause with a
-/// verb. Labels that are not sources (`Update:`, `Watch:`) are left out.
-pub fn headline_colon(doc: &Document, _lex: &Lexicon, colon: usize) -> Option<Reported> {
-    const NOT_SOURCES: &[&str] = &[
-        "update",
-        "updated",
-        "watch",
-        "video",
-        "photo",
-        "photos",
-        "live",
-        "breaking",
-        "exclusive",
-        "opinion",
-        "analysis",
-        "editorial",
-        "review",
-        "note",
-        "editor",
-        "correction",
-        "q",
-        "listen",
-    ];
-    if doc.word(colon) != ":" {
-        return None;
-    }
-    let sentence = &doc.sentences[doc.tokens[colon].sentence];
-    let (first, end) = (sentence.tokens.start, sentence.tokens.end);
-    let lead = first..colon;
-    let nominal = |t: usize| matches!(doc.tokens[t].upos, "PROPN" | "NOUN");
-    if lead.is_empty()
-        || lead.len() > 4
-        || NOT_SOURCES.contains(&doc.lower(first).as_str())
-        || !doc.word(first).starts_with(char::is_uppercase)
-        || !lead
-            .clone()
-            .all(|t| nominal(t) || matches!(doc.tokens[t].upos, "ADJ" | "DET"))
-        || matches!(doc.word(end - 1), "." | "?")
-    {
-        return None;
-    }
-    let speaker = lead.clone().rev().find(|&t| nominal(t))?;
-    let content: Vec<usize> = (colon + 1..end).collect();
-    if content.len() < 3
-        || !content
-            .iter()
-            .any(|&t| matches!(doc.tokens[t].upos, "VERB" | "AUX"))
-    {
-        return None;
-    }
-    Some(Reported {
-        speaker: Some(speaker),
-        cue: None,
-        content,
-    })
-}
-
 /// The form of a verb as written: `-ing`, `-ed` or other. Conjoined verbs of one complement
 /// share it; a change of form marks another clause.
 #[derive(PartialEq, Eq)]
@@ -497,6 +418,84 @@ pub fn claim_noun(doc: &Document, lex: &Lexicon, n: usize) -> Option<Reported> {
     })
 }
 
+/// Rule 7. `X declined to comment (on Y)`, `refused to comment`: a report that the source said
+/// nothing, with no content.
+pub fn declined_to_comment(doc: &Document, _lex: &Lexicon, v: usize) -> Option<Reported> {
+    let t = &doc.tokens[v];
+    if t.upos != "VERB" || !matches!(t.lemma.as_str(), "decline" | "refuse" | "declin") {
+        return None;
+    }
+    let x = doc.children_with(v, "xcomp").find(|&x| {
+        matches!(
+            doc.tokens[x].lemma.as_str(),
+            "comment" | "speak" | "elaborate"
+        )
+    })?;
+    let who = subject(doc, v)?.head;
+    Some(Reported {
+        speaker: Some(who),
+        cue: Some(t.span.cover(doc.tokens[x].span)),
+        content: Vec::new(),
+    })
+}
+
+/// Rule 8. A headline `Merkel: Europe must take its fate into its own hands`: a short name or
+/// role (`Port chief`) opening a sentence with no final stop, a colon, then a clause with a
+/// verb. Labels that are not sources (`Update:`, `Watch:`) are left out.
+pub fn headline_colon(doc: &Document, _lex: &Lexicon, colon: usize) -> Option<Reported> {
+    const NOT_SOURCES: &[&str] = &[
+        "update",
+        "updated",
+        "watch",
+        "video",
+        "photo",
+        "photos",
+        "live",
+        "breaking",
+        "exclusive",
+        "opinion",
+        "analysis",
+        "editorial",
+        "review",
+        "note",
+        "editor",
+        "correction",
+        "q",
+        "listen",
+    ];
+    if doc.word(colon) != ":" {
+        return None;
+    }
+    let sentence = &doc.sentences[doc.tokens[colon].sentence];
+    let (first, end) = (sentence.tokens.start, sentence.tokens.end);
+    let lead = first..colon;
+    let nominal = |t: usize| matches!(doc.tokens[t].upos, "PROPN" | "NOUN");
+    if lead.is_empty()
+        || lead.len() > 4
+        || NOT_SOURCES.contains(&doc.lower(first).as_str())
+        || !doc.word(first).starts_with(char::is_uppercase)
+        || !lead
+            .clone()
+            .all(|t| nominal(t) || matches!(doc.tokens[t].upos, "ADJ" | "DET"))
+        || matches!(doc.word(end - 1), "." | "?")
+    {
+        return None;
+    }
+    let speaker = lead.clone().rev().find(|&t| nominal(t))?;
+    let content: Vec<usize> = (colon + 1..end).collect();
+    if content.len() < 3
+        || !content
+            .iter()
+            .any(|&t| matches!(doc.tokens[t].upos, "VERB" | "AUX"))
+    {
+        return None;
+    }
+    Some(Reported {
+        speaker: Some(speaker),
+        cue: None,
+        content,
+    })
+}
 #[cfg(test)]
 mod tests {
     use crate::attribution::QuoteFinder;
