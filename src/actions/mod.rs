@@ -7,22 +7,19 @@
 //! `did not accept`, `called on`); `what` = the direct object, else the object of a particle,
 //! else the object of a conjoined verb (`arrested and questioned X`), else a clausal
 //! complement, else a prepositional object (`led to prisoner exchanges`); for a passive, the
-//! passive subject. Copulas and linking verbs are not actions.
+//! passive subject. Copulas and linking verbs (`linking` in `attribution/rule_words.txt`) are
+//! not actions.
 //! Agentless passives and actions inside quoted or reported content are skipped unless asked
 //! (runs after `attribution`, whose quotations and quote claims it reads, and before `resolve`,
 //! which names the agents).
 
 use crate::attribution::cue_of;
-use crate::attribution::lexicon::{CueClass, Lexicon};
+use crate::attribution::lexicon::{CueClass, Lexicon, WordClass};
 use crate::attribution::speaker::{content_span, mention, subject};
 use crate::document::{Claim, ClaimKind, Document};
+use crate::function_words::{is, NEGATORS};
 use crate::span::Span;
 use crate::stage::{Layer, RuleOptions, Stage, StageError};
-
-/// Verbs that link a subject to a description rather than act (`remains unresolved`).
-const LINKING: &[&str] = &[
-    "be", "remain", "seem", "appear", "become", "look", "sound", "stay", "get",
-];
 
 /// The actions stage.
 pub struct ActionFinder {
@@ -134,7 +131,7 @@ const OBJECT_RULES: &[ObjectRule] = &[
 impl ActionFinder {
     fn action(&self, doc: &Document, v: usize) -> Option<Claim> {
         let t = &doc.tokens[v];
-        if t.upos != "VERB" || LINKING.contains(&t.lemma.as_str()) {
+        if t.upos != "VERB" || self.lexicon.has(WordClass::Linking, &t.lemma) {
             return None;
         }
         let cue = cue_of(doc, self.lexicon, v);
@@ -310,7 +307,7 @@ fn verb_group(doc: &Document, v: usize, particle: Option<usize>) -> Span {
     let mut first = v;
     for &c in &doc.children[v] {
         let rel = doc.tokens[c].deprel.as_str();
-        let neg = matches!(doc.lower(c).as_str(), "not" | "n't" | "never" | "n’t");
+        let neg = is(NEGATORS, &doc.lower(c));
         if c < v && (rel.starts_with("aux") || neg) && v - c <= 4 {
             first = first.min(c);
         }
