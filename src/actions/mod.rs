@@ -325,23 +325,17 @@ fn verb_group(doc: &Document, v: usize, particle: Option<usize>) -> Span {
 mod tests {
     use super::*;
     use crate::attribution::QuoteFinder;
-    use crate::conllu::testing::{doc, rows};
+    use crate::conllu::testing::{rows_of, Case};
 
-    /// The action rows of a hand-written document, after attribution as in the pipeline.
+    /// The rows of the actions stage, run after attribution as in the pipeline.
     fn actions(src: &str, rules: RuleOptions) -> Vec<String> {
-        let mut d = doc(src);
-        QuoteFinder::new().process(&mut d).unwrap();
-        ActionFinder::new(rules).process(&mut d).unwrap();
-        rows(&d)
-            .into_iter()
-            .filter(|r| r.starts_with("action "))
-            .collect()
+        rows_of(&[&QuoteFinder::new()], &ActionFinder::new(rules), src)
     }
 
-    fn check(cases: &[(&str, &str, &[&str])]) {
-        for (name, src, want) in cases {
-            assert_eq!(actions(src, RuleOptions::default()), *want, "{name}");
-        }
+    /// The rows of the actions stage with the default options, for each case.
+    fn check(cases: &[Case]) {
+        let stage = ActionFinder::new(RuleOptions::default());
+        crate::conllu::testing::check(&[&QuoteFinder::new()], &stage, cases);
     }
 
     const REPORTED: &str = "Lima said that police arrested the student.
@@ -383,6 +377,23 @@ mod tests {
              student NOUN 2 obj
              . PUNCT 2 punct",
             &["action Police | arrested | the student | -"],
+        )]);
+    }
+
+    /// Issue 24: `hopped` was lemmatized `hop`, then read as `hope` (a cognition cue) by the
+    /// lexicon's `e` patch, and dropped.
+    #[test]
+    fn a_verb_like_a_cue_is_still_an_action() {
+        check(&[(
+            "hopped is not hoped",
+            "The cat hopped the fence.
+             The DET 2 det
+             cat NOUN 3 nsubj
+             hopped VERB 0 root
+             the DET 5 det
+             fence NOUN 3 obj
+             . PUNCT 3 punct",
+            &["action The cat | hopped | the fence | -"],
         )]);
     }
 

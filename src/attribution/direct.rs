@@ -348,15 +348,11 @@ fn previous_subject(doc: &Document, s: usize) -> Option<(Span, Option<usize>)> {
 #[cfg(test)]
 mod tests {
     use crate::attribution::QuoteFinder;
-    use crate::conllu::testing::{doc, rows};
-    use crate::stage::Stage;
+    use crate::conllu::testing::Case;
 
-    fn check(cases: &[(&str, &str, &[&str])]) {
-        for (name, src, want) in cases {
-            let mut d = doc(src);
-            QuoteFinder::new().process(&mut d).unwrap();
-            assert_eq!(rows(&d), *want, "{name}");
-        }
+    /// The attribution stage's rows for each case.
+    fn check(cases: &[Case]) {
+        crate::conllu::testing::check(&[], &QuoteFinder::new(), cases);
     }
 
     #[test]

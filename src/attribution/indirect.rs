@@ -448,20 +448,11 @@ pub fn headline_colon(doc: &Document, lex: &Lexicon, colon: usize) -> Option<Rep
 #[cfg(test)]
 mod tests {
     use crate::attribution::QuoteFinder;
-    use crate::conllu::testing::{doc, rows};
-    use crate::stage::Stage;
+    use crate::conllu::testing::Case;
 
-    /// The attribution stage's rows for a hand-written document.
-    fn quotes(src: &str) -> Vec<String> {
-        let mut d = doc(src);
-        QuoteFinder::new().process(&mut d).unwrap();
-        rows(&d)
-    }
-
-    fn check(cases: &[(&str, &str, &[&str])]) {
-        for (name, src, want) in cases {
-            assert_eq!(quotes(src), *want, "{name}");
-        }
+    /// The attribution stage's rows for each case.
+    fn check(cases: &[Case]) {
+        crate::conllu::testing::check(&[], &QuoteFinder::new(), cases);
     }
 
     #[test]
@@ -479,6 +470,31 @@ mod tests {
                  school NOUN 5 obj
                  . PUNCT 3 punct",
                 &["indirect_quote The governor | vowed | to rebuild every school | -"],
+            ),
+            (
+                "a pledge's infinitive: the lemma keeps its e (pledged -> pledge)",
+                "The mayor pledged to cut taxes.
+                 The DET 2 det
+                 mayor NOUN 3 nsubj
+                 pledged VERB 0 root
+                 to PART 5 mark
+                 cut VERB 3 xcomp
+                 taxes NOUN 5 obj
+                 . PUNCT 3 punct",
+                &["indirect_quote The mayor | pledged | to cut taxes | -"],
+            ),
+            (
+                "naming with a doubled consonant (labelled -> label)",
+                "The mayor labelled the protest a stunt.
+                 The DET 2 det
+                 mayor NOUN 3 nsubj
+                 labelled VERB 0 root
+                 the DET 5 det
+                 protest NOUN 3 obj
+                 a DET 7 det
+                 stunt NOUN 3 xcomp
+                 . PUNCT 3 punct",
+                &["indirect_quote The mayor | labelled | the protest a stunt | -"],
             ),
             (
                 "a thing that promises makes no promise",
