@@ -254,6 +254,7 @@ fn add_marked_entities(doc: &mut Document, s: &Sentence, start: usize) {
 #[cfg(test)]
 pub mod testing {
     use super::*;
+    use crate::stage::Stage;
 
     /// A document from sentences separated by blank lines. Each sentence is an optional
     /// `# newpar` line, its text, then one line per word: `FORM UPOS HEAD DEPREL [NER-TAG]`
@@ -299,6 +300,38 @@ pub mod testing {
             }
         }
         document(&rebuilt, &sents, Paragraphs::Marked)
+    }
+
+    /// One rule test: its name, a hand-written document (see [`doc`]) and the rows wanted
+    /// (see [`rows`]).
+    pub type Case<'a> = (&'a str, &'a str, &'a [&'a str]);
+
+    /// The rows `stage` adds to the document of `src`, after the stages it needs (`before`, in
+    /// pipeline order): a stage's tests see its own rows only.
+    pub fn rows_of(before: &[&dyn Stage], stage: &dyn Stage, src: &str) -> Vec<String> {
+        let mut d = doc(src);
+        for s in before {
+            s.process(&mut d).unwrap();
+        }
+        let mut earlier = rows(&d);
+        stage.process(&mut d).unwrap();
+        let mut added = rows(&d);
+        added.retain(|r| match earlier.iter().position(|e| e == r) {
+            Some(i) => {
+                earlier.remove(i);
+                false
+            }
+            None => true,
+        });
+        added
+    }
+
+    /// The one harness of the rule stages' tests: each case's rows from `stage` (run after
+    /// `before`) are the rows wanted, or the test fails with the case's name.
+    pub fn check(before: &[&dyn Stage], stage: &dyn Stage, cases: &[Case]) {
+        for (name, src, want) in cases {
+            assert_eq!(rows_of(before, stage, src), *want, "{name}");
+        }
     }
 
     /// The claims of `doc` as `kind who | verb | what | entity`, `-` for an absent field, in

@@ -19,7 +19,8 @@
 //! sentences; [`eval`] scores against the gold data; [`train`] trains the model heads.
 //! [`conllu::document`] builds a `Document` from CoNLL-U trees without the model (for
 //! `eval actions` and the rule stages' unit tests).
-//! [`wordlist`] reads the word lists (`*.txt`) the stages compile in; [`text`] holds the quote
+//! [`wordlist`] reads the word lists (`*.txt`) the stages compile in; [`function_words`] holds
+//! the closed-class words (pronouns, negators, question words) the rules test for; [`text`] holds the quote
 //! marks every stage agrees on; [`eval::Prf`] is every precision/recall/F1. [`files`] reads
 //! data files with the path in the error; [`testing`] is what tests do when an input is missing.
 //! [`profile`] times the stages and the model's parts (`whosaid bench --profile`).
@@ -36,6 +37,7 @@ pub mod conllu;
 pub mod document;
 pub mod eval;
 pub mod files;
+pub mod function_words;
 pub mod input;
 pub mod model;
 pub mod output;

@@ -21,6 +21,14 @@ fn run(cmd: &mut Command) -> Output {
     cmd.output().expect("whosaid runs")
 }
 
+/// Runs a command that must succeed: a failed run fails the test with its stderr, rather than
+/// being read as an empty output.
+fn run_ok(cmd: &mut Command) -> Output {
+    let o = run(cmd);
+    assert!(o.status.success(), "{:?}: {}", o.status, stderr(&o));
+    o
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
@@ -355,7 +363,7 @@ fn jsonl_has_the_same_fields() {
 fn beliefs_and_evidence_are_written_in_csv_and_jsonl() {
     let path = repo().join("corpus/gum_warming.txt");
     let args = ["run", "--quiet", "--kinds", "beliefs,evidence"];
-    let csv = records(&stdout(&run(whosaid().args(args).arg(&path))));
+    let csv = records(&stdout(&run_ok(whosaid().args(args).arg(&path))));
     let kinds: Vec<&str> = csv[1..].iter().map(|r| r[2].as_str()).collect();
     assert!(
         kinds.contains(&"belief") && kinds.contains(&"evidence"),
@@ -371,10 +379,9 @@ fn beliefs_and_evidence_are_written_in_csv_and_jsonl() {
         ("Results of NCLAN studies", "", "show"),
         "a document's rows have no entity"
     );
-    let jsonl = stdout(&run(whosaid()
-        .args(args)
-        .args(["--format", "jsonl"])
-        .arg(&path)));
+    let jsonl = stdout(&run_ok(
+        whosaid().args(args).args(["--format", "jsonl"]).arg(&path),
+    ));
     let from_jsonl: Vec<(String, String)> = jsonl
         .lines()
         .map(|l| {
@@ -395,15 +402,19 @@ fn beliefs_and_evidence_are_written_in_csv_and_jsonl() {
 #[test]
 fn kinds_option_selects_rows() {
     let path = repo().join("corpus/ceasefire_talks.txt");
-    let o = run(whosaid()
-        .args(["run", "--quiet", "--kinds", "quotes"])
-        .arg(&path));
+    let o = run_ok(
+        whosaid()
+            .args(["run", "--quiet", "--kinds", "quotes"])
+            .arg(&path),
+    );
     let recs = records(&stdout(&o));
     assert!(recs.len() > 1);
     assert!(recs[1..].iter().all(|r| r[2].ends_with("_quote")));
-    let o = run(whosaid()
-        .args(["run", "--quiet", "--kinds", "actions"])
-        .arg(&path));
+    let o = run_ok(
+        whosaid()
+            .args(["run", "--quiet", "--kinds", "actions"])
+            .arg(&path),
+    );
     let recs = records(&stdout(&o));
     assert!(recs.len() > 1);
     assert!(recs[1..].iter().all(|r| r[2] == "action"));
@@ -412,10 +423,14 @@ fn kinds_option_selects_rows() {
 #[test]
 fn kinds_claims_keeps_every_non_action_row() {
     let path = repo().join("corpus/ceasefire_talks.txt");
-    let all = records(&stdout(&run(whosaid().args(["run", "--quiet"]).arg(&path))));
-    let claims = records(&stdout(&run(whosaid()
-        .args(["run", "--quiet", "--kinds", "claims"])
-        .arg(&path))));
+    let all = records(&stdout(&run_ok(
+        whosaid().args(["run", "--quiet"]).arg(&path),
+    )));
+    let claims = records(&stdout(&run_ok(
+        whosaid()
+            .args(["run", "--quiet", "--kinds", "claims"])
+            .arg(&path),
+    )));
     assert_eq!(claims[0], all[0], "header");
     let expected: Vec<_> = all[1..]
         .iter()
@@ -429,9 +444,11 @@ fn kinds_claims_keeps_every_non_action_row() {
     );
     assert_eq!(claims[1..].to_vec(), expected);
     // beliefs and evidence select exactly their own kinds, whatever the rules emit.
-    let o = run(whosaid()
-        .args(["run", "--quiet", "--kinds", "beliefs,evidence"])
-        .arg(&path));
+    let o = run_ok(
+        whosaid()
+            .args(["run", "--quiet", "--kinds", "beliefs,evidence"])
+            .arg(&path),
+    );
     let recs = records(&stdout(&o));
     assert_eq!(recs[0], all[0]);
     let be: Vec<_> = all[1..]
@@ -556,9 +573,11 @@ fn parse_gives_well_formed_trees_for_every_sentence() {
 
 #[test]
 fn ceasefire_claims_have_the_right_speakers() {
-    let o = run(whosaid()
-        .args(["run", "--quiet", "--kinds", "quotes"])
-        .arg(repo().join("corpus/ceasefire_talks.txt")));
+    let o = run_ok(
+        whosaid()
+            .args(["run", "--quiet", "--kinds", "quotes"])
+            .arg(repo().join("corpus/ceasefire_talks.txt")),
+    );
     let recs = records(&stdout(&o));
     let rows: Vec<(String, String, String)> = recs[1..]
         .iter()
@@ -611,9 +630,11 @@ fn ceasefire_claims_have_the_right_speakers() {
 
 #[test]
 fn ceasefire_actions_have_resolved_agents() {
-    let o = run(whosaid()
-        .args(["run", "--quiet", "--kinds", "actions"])
-        .arg(repo().join("corpus/ceasefire_talks.txt")));
+    let o = run_ok(
+        whosaid()
+            .args(["run", "--quiet", "--kinds", "actions"])
+            .arg(repo().join("corpus/ceasefire_talks.txt")),
+    );
     let recs = records(&stdout(&o));
     let rows: Vec<(String, String, String, String)> = recs[1..]
         .iter()
@@ -669,6 +690,13 @@ fn labelled_corpus_has_no_regressions() {
         .filter(|l| !l.starts_with(' ') && l.contains(" (") && l.contains(".csv:"))
         .map(|l| l.split(' ').next().unwrap().to_string())
         .collect();
+    let want_code = if failing.is_empty() { 0 } else { 1 };
+    assert_eq!(
+        o.status.code(),
+        Some(want_code),
+        "check exits 1 exactly when a label fails: {}",
+        stderr(&o)
+    );
     let new: Vec<&String> = failing.iter().filter(|f| !known.contains(f)).collect();
     let fixed: Vec<&String> = known.iter().filter(|k| !failing.contains(k)).collect();
     assert!(new.is_empty(), "labels that now fail: {new:?}\n{out}");

@@ -7,22 +7,19 @@
 //! `did not accept`, `called on`); `what` = the direct object, else the object of a particle,
 //! else the object of a conjoined verb (`arrested and questioned X`), else a clausal
 //! complement, else a prepositional object (`led to prisoner exchanges`); for a passive, the
-//! passive subject. Copulas and linking verbs are not actions.
+//! passive subject. Copulas and linking verbs (`linking` in `attribution/rule_words.txt`) are
+//! not actions.
 //! Agentless passives and actions inside quoted or reported content are skipped unless asked
 //! (runs after `attribution`, whose quotations and quote claims it reads, and before `resolve`,
 //! which names the agents).
 
 use crate::attribution::cue_of;
-use crate::attribution::lexicon::{CueClass, Lexicon};
+use crate::attribution::lexicon::{CueClass, Lexicon, WordClass};
 use crate::attribution::speaker::{content_span, mention, subject};
 use crate::document::{Claim, ClaimKind, Document};
+use crate::function_words::{is, NEGATORS};
 use crate::span::Span;
 use crate::stage::{Layer, RuleOptions, Stage, StageError};
-
-/// Verbs that link a subject to a description rather than act (`remains unresolved`).
-const LINKING: &[&str] = &[
-    "be", "remain", "seem", "appear", "become", "look", "sound", "stay", "get",
-];
 
 /// The actions stage.
 pub struct ActionFinder {
@@ -134,7 +131,7 @@ const OBJECT_RULES: &[ObjectRule] = &[
 impl ActionFinder {
     fn action(&self, doc: &Document, v: usize) -> Option<Claim> {
         let t = &doc.tokens[v];
-        if t.upos != "VERB" || LINKING.contains(&t.lemma.as_str()) {
+        if t.upos != "VERB" || self.lexicon.has(WordClass::Linking, &t.lemma) {
             return None;
         }
         let cue = cue_of(doc, self.lexicon, v);
@@ -310,7 +307,7 @@ fn verb_group(doc: &Document, v: usize, particle: Option<usize>) -> Span {
     let mut first = v;
     for &c in &doc.children[v] {
         let rel = doc.tokens[c].deprel.as_str();
-        let neg = matches!(doc.lower(c).as_str(), "not" | "n't" | "never" | "n’t");
+        let neg = is(NEGATORS, &doc.lower(c));
         if c < v && (rel.starts_with("aux") || neg) && v - c <= 4 {
             first = first.min(c);
         }
@@ -328,23 +325,17 @@ fn verb_group(doc: &Document, v: usize, particle: Option<usize>) -> Span {
 mod tests {
     use super::*;
     use crate::attribution::QuoteFinder;
-    use crate::conllu::testing::{doc, rows};
+    use crate::conllu::testing::{rows_of, Case};
 
-    /// The action rows of a hand-written document, after attribution as in the pipeline.
+    /// The rows of the actions stage, run after attribution as in the pipeline.
     fn actions(src: &str, rules: RuleOptions) -> Vec<String> {
-        let mut d = doc(src);
-        QuoteFinder::new().process(&mut d).unwrap();
-        ActionFinder::new(rules).process(&mut d).unwrap();
-        rows(&d)
-            .into_iter()
-            .filter(|r| r.starts_with("action "))
-            .collect()
+        rows_of(&[&QuoteFinder::new()], &ActionFinder::new(rules), src)
     }
 
-    fn check(cases: &[(&str, &str, &[&str])]) {
-        for (name, src, want) in cases {
-            assert_eq!(actions(src, RuleOptions::default()), *want, "{name}");
-        }
+    /// The rows of the actions stage with the default options, for each case.
+    fn check(cases: &[Case]) {
+        let stage = ActionFinder::new(RuleOptions::default());
+        crate::conllu::testing::check(&[&QuoteFinder::new()], &stage, cases);
     }
 
     const REPORTED: &str = "Lima said that police arrested the student.
@@ -386,6 +377,23 @@ mod tests {
              student NOUN 2 obj
              . PUNCT 2 punct",
             &["action Police | arrested | the student | -"],
+        )]);
+    }
+
+    /// Issue 24: `hopped` was lemmatized `hop`, then read as `hope` (a cognition cue) by the
+    /// lexicon's `e` patch, and dropped.
+    #[test]
+    fn a_verb_like_a_cue_is_still_an_action() {
+        check(&[(
+            "hopped is not hoped",
+            "The cat hopped the fence.
+             The DET 2 det
+             cat NOUN 3 nsubj
+             hopped VERB 0 root
+             the DET 5 det
+             fence NOUN 3 obj
+             . PUNCT 3 punct",
+            &["action The cat | hopped | the fence | -"],
         )]);
     }
 

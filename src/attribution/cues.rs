@@ -2,7 +2,7 @@
 //! verb with its words as written ([`CueVerb`]), and the cue nearest a quotation with its
 //! speaker ([`cue_in`]).
 
-use super::lexicon::{CueClass, Lexicon};
+use super::lexicon::{CueClass, Lexicon, WordClass};
 use super::speaker::{np_head, subject};
 use crate::document::Document;
 use crate::span::Span;
@@ -25,10 +25,11 @@ pub fn cue_of(doc: &Document, lex: &Lexicon, v: usize) -> Option<(CueClass, Opti
     lex.verb(&t.lemma).map(|c| (c, None))
 }
 
-/// A naming verb (`called`, `dubbed`, `labelled`) says something only of an object it names
-/// (`called the bill "a gift"`); a quotation beside it is a name (`a film called "Dunes"`).
-pub fn naming(doc: &Document, v: usize) -> bool {
-    matches!(doc.tokens[v].lemma.as_str(), "call" | "dub" | "label")
+/// A naming verb (`call`, `dub`, `label`: `naming` in `rule_words.txt`) says something only of
+/// an object it names (`called the bill "a gift"`); a quotation beside it is a name (`a film
+/// called "Dunes"`).
+pub fn naming(doc: &Document, lex: &Lexicon, v: usize) -> bool {
+    lex.has(WordClass::Naming, &doc.tokens[v].lemma)
 }
 
 /// A speech or act cue verb (cognition cues do not report speech), as the indirect rules see it.
@@ -88,7 +89,7 @@ pub fn cue_in(doc: &Document, lex: &Lexicon, region: &[usize], side: Side) -> Op
         .copied()
         .filter(|&t| match cue_of(doc, lex, t) {
             Some((CueClass::Speech | CueClass::Act, particle)) => {
-                particle.is_some() || !naming(doc, t)
+                particle.is_some() || !naming(doc, lex, t)
             }
             _ => false,
         });

@@ -8,6 +8,7 @@ use super::marks::Quotation;
 use super::speaker::{mention, name_head, subject};
 use super::{cue_of, new_claim, DIRECT_RULES};
 use crate::document::{Claim, ClaimKind, Document};
+use crate::function_words::{is, CONTINUING, PERSON_SUBJECTS};
 use crate::model::labels::EntityType;
 use crate::span::Span;
 
@@ -117,10 +118,9 @@ impl<'a> QuoteSite<'a> {
 
     /// Nothing but punctuation, `and` or `but` before it in its sentence.
     fn standalone(&self) -> bool {
-        self.before.iter().all(|&t| {
-            self.doc.tokens[t].upos == "PUNCT"
-                || matches!(self.doc.lower(t).as_str(), "and" | "but")
-        })
+        self.before
+            .iter()
+            .all(|&t| self.doc.tokens[t].upos == "PUNCT" || is(CONTINUING, &self.doc.lower(t)))
     }
 }
 
@@ -340,7 +340,7 @@ fn previous_subject(doc: &Document, s: usize) -> Option<(Span, Option<usize>)> {
     let root = prev.clone().find(|&t| doc.tokens[t].head.is_none())?;
     let h = subject(doc, root)?.head;
     let person = matches!(doc.tokens[h].upos, "PROPN")
-        || matches!(doc.lower(h).as_str(), "he" | "she" | "they")
+        || is(PERSON_SUBJECTS, &doc.lower(h))
         || doc.entity_at(h).is_some_and(|e| e.ty == EntityType::Per);
     person.then(|| (mention(doc, h), Some(h)))
 }
@@ -348,15 +348,11 @@ fn previous_subject(doc: &Document, s: usize) -> Option<(Span, Option<usize>)> {
 #[cfg(test)]
 mod tests {
     use crate::attribution::QuoteFinder;
-    use crate::conllu::testing::{doc, rows};
-    use crate::stage::Stage;
+    use crate::conllu::testing::Case;
 
-    fn check(cases: &[(&str, &str, &[&str])]) {
-        for (name, src, want) in cases {
-            let mut d = doc(src);
-            QuoteFinder::new().process(&mut d).unwrap();
-            assert_eq!(rows(&d), *want, "{name}");
-        }
+    /// The attribution stage's rows for each case.
+    fn check(cases: &[Case]) {
+        crate::conllu::testing::check(&[], &QuoteFinder::new(), cases);
     }
 
     #[test]

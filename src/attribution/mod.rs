@@ -2,7 +2,10 @@
 //!
 //! - [`marks`]: quote marks paired into quotations (straight, curly, guillemets, across
 //!   paragraphs);
-//! - [`lexicon`] + `cues.txt`: the cue words (data, not code);
+//! - [`lexicon`]: the one lexicon of the rules, read from data files (not code): `cues.txt`
+//!   (cue verbs, claim nouns, `according to`), `stance.txt` and `documents.txt` (beliefs and
+//!   evidence), `rule_words.txt` (the other words the rules test for, by tag); closed-class
+//!   words are in [`crate::function_words`];
 //! - [`cues`]: which tokens are cues ([`cue_of`]) and the nearest cue with its speaker next to
 //!   a quotation;
 //! - [`speaker`]: subjects (inherited through conjoined, participial and relative clauses),

@@ -2,15 +2,13 @@
 //! and relative clauses), the head of a noun phrase or name, and the mention span as written.
 
 use crate::document::{run_around, Document};
+use crate::function_words::RELATIVE_PRONOUNS;
 use crate::model::labels::EntityType;
 use crate::span::Span;
 
 /// Relative pronouns that stand for the noun their clause modifies.
 pub fn is_relative(word: &str) -> bool {
-    matches!(
-        word.to_lowercase().as_str(),
-        "who" | "which" | "that" | "whom"
-    )
+    crate::function_words::is(RELATIVE_PRONOUNS, &word.to_lowercase())
 }
 
 /// A subject found for a verb.

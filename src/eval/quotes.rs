@@ -10,8 +10,7 @@
 
 use super::quotes_gold::{load, overlap_f1, GoldClaim};
 use super::Prf;
-use crate::attribution::lexicon::{CueClass, Lexicon};
-use crate::attribution::stance::StanceWords;
+use crate::attribution::lexicon::{CueClass, Lexicon, WordClass};
 use crate::document::{Claim, ClaimKind};
 use crate::pipeline::Pipeline;
 use std::fmt;
@@ -78,13 +77,16 @@ impl GoldCue {
     }
 
     /// The class of `g`: a document source first, then a cognition cue, then a speech cue.
-    pub fn of(g: &GoldClaim, lex: &Lexicon, words: &StanceWords) -> GoldCue {
+    pub fn of(g: &GoldClaim, lex: &Lexicon) -> GoldCue {
         let speech = |l: &String| {
             matches!(lex.verb(l), Some(CueClass::Speech | CueClass::Act))
                 || lex.is_claim_noun(l)
                 || lex.phrases().iter().any(|p| p[0] == *l)
         };
-        if g.source_lemmas.iter().any(|l| words.is_document_word(l)) {
+        if g.source_lemmas
+            .iter()
+            .any(|l| lex.has(WordClass::Document, l))
+        {
             GoldCue::EvidenceLike
         } else if g.cognition {
             GoldCue::Cognition
@@ -266,7 +268,7 @@ pub fn evaluate(pipeline: &Pipeline, data: &Path) -> Result<QuoteReport, super::
         docs: docs.len(),
         ..Default::default()
     };
-    let (lex, words) = (Lexicon::get(), StanceWords::get());
+    let lex = Lexicon::get();
     for gd in &docs {
         let doc = pipeline.process(gd.doc.text.clone())?;
         let pred: Vec<&Claim> = doc.claims.iter().filter(|c| c.kind.is_claim()).collect();
@@ -297,13 +299,7 @@ pub fn evaluate(pipeline: &Pipeline, data: &Path) -> Result<QuoteReport, super::
             tally(text, &gd.claims, &of_kind, |_| true, t);
         }
         for (c, t) in r.by_cue.iter_mut() {
-            tally(
-                text,
-                &gd.claims,
-                &pred,
-                |g| GoldCue::of(g, lex, words) == *c,
-                t,
-            );
+            tally(text, &gd.claims, &pred, |g| GoldCue::of(g, lex) == *c, t);
         }
     }
     Ok(r)

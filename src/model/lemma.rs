@@ -1,29 +1,67 @@
 //! Rule-based lemmas: irregular forms from a data file, then suffix rules by part of speech.
-//! Good enough for cue-lexicon lookups (`said` -> `say`, `stressed` -> `stress`).
+//! Good enough for cue-lexicon lookups (`said` -> `say`, `stressed` -> `stress`). A verb's
+//! `-ed`/`-ing` stem is checked against the verbs it knows (the irregular verbs' bases and every
+//! verb of the rule lexicon): the stem itself (`stressed`), with its `e` (`pledged` -> `pledge`),
+//! or without a doubled consonant (`labelled` -> `label`); only an unknown verb is guessed.
 
-use std::collections::HashMap;
+use crate::attribution::lexicon::Lexicon;
+use crate::wordlist::{self, ListError};
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-fn irregular() -> &'static HashMap<String, String> {
-    static M: OnceLock<HashMap<String, String>> = OnceLock::new();
-    M.get_or_init(|| {
-        let mut m = HashMap::new();
-        for line in crate::wordlist::entries(include_str!("irregular_verbs.txt")) {
-            let mut forms = line.split_whitespace();
-            let base = forms.next().unwrap().to_string();
-            for f in forms {
-                m.entry(f.to_string()).or_insert_with(|| base.clone());
+/// The irregular verbs of `irregular_verbs.txt`: each form's base, and the bases.
+pub struct Irregular {
+    forms: HashMap<String, String>,
+    bases: HashSet<String>,
+}
+
+impl Irregular {
+    /// Parses lines of `base form [more forms...]`; a line with one word is an error.
+    pub fn parse(file: &'static str, text: &str) -> Result<Irregular, ListError> {
+        let mut irregular = Irregular {
+            forms: HashMap::new(),
+            bases: HashSet::new(),
+        };
+        for line in wordlist::lines(file, text) {
+            let f = line.fields();
+            if f.len() < 2 {
+                return Err(line.error("expected a base and its forms"));
             }
+            for form in &f[1..] {
+                irregular
+                    .forms
+                    .entry(form.to_string())
+                    .or_insert_with(|| f[0].to_string());
+            }
+            irregular.bases.insert(f[0].to_string());
         }
-        m
-    })
+        Ok(irregular)
+    }
+
+    /// The built-in list.
+    pub fn built_in() -> Result<Irregular, ListError> {
+        Irregular::parse("irregular_verbs.txt", include_str!("irregular_verbs.txt"))
+    }
+}
+
+fn irregular() -> &'static Irregular {
+    static M: OnceLock<Irregular> = OnceLock::new();
+    M.get_or_init(|| wordlist::built_in(Irregular::built_in()))
+}
+
+/// A verb lemma the lemmatizer knows: an irregular verb's base or a verb of the rule lexicon.
+fn known(lemma: &str) -> bool {
+    irregular().bases.contains(lemma) || Lexicon::get().knows_verb(lemma)
 }
 
 fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
-/// Undoes `-ed`/`-ing`: `stressed` -> `stress`, `stopped` -> `stop`, `argued` -> `argue`.
+/// Undoes `-ed`/`-ing`: `stressed` -> `stress`, `stopped` -> `stop`, `argued` -> `argue`. A
+/// known verb decides ([`known`]): the stem, the stem and `e`, or the stem without its doubled
+/// consonant, in that order (`added` -> `add`, `hoped` -> `hope`, `hopped` -> `hop`); an unknown
+/// verb's lemma is guessed from its ending.
 fn strip_verb_suffix(w: &str, suffix: &str) -> String {
     let stem = &w[..w.len() - suffix.len()];
     let b = stem.as_bytes();
@@ -38,13 +76,22 @@ fn strip_verb_suffix(w: &str, suffix: &str) -> String {
     // character (`CO₂ed`), and cutting there would split it.
     let mut tail = stem.chars().rev();
     let (last, before) = (tail.next(), tail.next());
-    if n >= 3
-        && last.is_some_and(|c| c.is_ascii_alphabetic() && !matches!(c, 'l' | 's' | 'z' | 'f'))
-        && last == before
-    {
-        return stem[..n - 1].to_string(); // stopped -> stop (but stressed, called)
+    let doubled = n >= 3 && last.is_some_and(|c| c.is_ascii_alphabetic()) && last == before;
+    let undoubled = &stem[..if doubled { n - 1 } else { n }];
+    let with_e = format!("{stem}e");
+    if known(stem) {
+        return stem.to_string();
     }
-    // argued -> argue, noted -> note, rejected stays reject: add e after consonant+vowel-less
+    if known(&with_e) {
+        return with_e;
+    }
+    if doubled && known(undoubled) {
+        return undoubled.to_string(); // labelled -> label
+    }
+    if doubled && !matches!(last, Some('l' | 's' | 'z' | 'f')) {
+        return undoubled.to_string(); // stopped -> stop (but stressed, called)
+    }
+    // argued -> argue, rated -> rate, rejected stays reject: add e after consonant+vowel-less
     // endings that need it
     let needs_e = stem.ends_with("u")
         || stem.ends_with("at")
@@ -79,7 +126,7 @@ fn strip_verb_suffix(w: &str, suffix: &str) -> String {
             && matches!(b[n - 1], b'd' | b't' | b'k' | b'p' | b'b' | b'm' | b'z')
             && (stem.ends_with("ot") || stem.ends_with("at") || stem.ends_with("it")));
     if needs_e && !stem.ends_with("it") {
-        return format!("{stem}e");
+        return with_e;
     }
     stem.to_string()
 }
@@ -89,7 +136,7 @@ pub fn lemmatize(word: &str, upos: &str) -> String {
     let w = word.to_lowercase().replace('’', "'");
     match upos {
         "VERB" | "AUX" => {
-            if let Some(base) = irregular().get(&w) {
+            if let Some(base) = irregular().forms.get(&w) {
                 return base.clone();
             }
             if w.len() > 4 && w.ends_with("ied") {
@@ -177,6 +224,43 @@ mod tests {
             ("wrote", "write"),
             ("has", "have"),
             ("’s", "be"),
+        ] {
+            assert_eq!(lemmatize(w, "VERB"), l, "{w}");
+        }
+    }
+
+    /// Issue 24: a stem is checked against the verbs the lexicons know, so the `-ed`/`-ing`
+    /// forms of a cue keep their `e` or lose their doubled consonant, and their look-alikes
+    /// (`hopped` is not `hoped`) stay apart.
+    #[test]
+    fn known_verbs_decide_the_e_and_the_doubled_consonant() {
+        for (w, l) in [
+            ("labelled", "label"),
+            ("labeled", "label"),
+            ("labelling", "label"),
+            ("hopped", "hop"),
+            ("hoped", "hope"),
+            ("hoping", "hope"),
+            ("hopping", "hop"),
+            ("pledged", "pledge"),
+            ("pledging", "pledge"),
+            ("alleged", "allege"),
+            ("alleging", "allege"),
+            ("declined", "decline"),
+            ("declining", "decline"),
+            ("acknowledged", "acknowledge"),
+            ("agreed", "agree"),
+            ("ruled", "rule"),
+            ("dubbed", "dub"),
+            ("signalled", "signal"),
+            ("called", "call"),
+            ("added", "add"),
+            ("stressed", "stress"),
+            ("posted", "post"),
+            // unknown verbs are still guessed from their ending
+            ("shopped", "shop"),
+            ("rated", "rate"),
+            ("hugged", "hug"),
         ] {
             assert_eq!(lemmatize(w, "VERB"), l, "{w}");
         }

@@ -6,19 +6,34 @@
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
-/// A word list from a data file: one lowercase entry per line.
-fn word_set(text: &'static str) -> HashSet<&'static str> {
-    crate::wordlist::entries(text).collect()
+/// A word list from a data file: one lowercase word per line.
+fn word_set(
+    file: &'static str,
+    text: &'static str,
+) -> Result<HashSet<&'static str>, crate::wordlist::ListError> {
+    Ok(crate::wordlist::words(file, text)?.into_iter().collect())
+}
+
+pub(crate) fn parse_titles() -> Result<HashSet<&'static str>, crate::wordlist::ListError> {
+    word_set("titles.txt", include_str!("titles.txt"))
+}
+
+pub(crate) fn parse_organization_words() -> Result<HashSet<&'static str>, crate::wordlist::ListError>
+{
+    word_set(
+        "organization_words.txt",
+        include_str!("organization_words.txt"),
+    )
 }
 
 fn titles() -> &'static HashSet<&'static str> {
     static T: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    T.get_or_init(|| word_set(include_str!("titles.txt")))
+    T.get_or_init(|| crate::wordlist::built_in(parse_titles()))
 }
 
 fn organization_words() -> &'static HashSet<&'static str> {
     static T: OnceLock<HashSet<&'static str>> = OnceLock::new();
-    T.get_or_init(|| word_set(include_str!("organization_words.txt")))
+    T.get_or_init(|| crate::wordlist::built_in(parse_organization_words()))
 }
 
 /// True for a lowercase title word (`president`, `dr`), without its period.
@@ -27,6 +42,7 @@ pub fn is_title(word: &str) -> bool {
 }
 
 use crate::document::{ClaimKind, Document, Entity};
+use crate::function_words::{GROUP_PRONOUNS, PERSON_PRONOUNS};
 use crate::model::labels::EntityType;
 use crate::stage::{Layer, Stage, StageError};
 
@@ -135,9 +151,6 @@ fn join(words: &[String]) -> String {
     }
     s
 }
-
-const PERSON_PRONOUNS: &[&str] = &["he", "she", "him", "her", "his"];
-const GROUP_PRONOUNS: &[&str] = &["they", "them", "it", "its", "their"];
 
 /// The canonical name and type for the mention headed by token `h`.
 fn resolve(doc: &Document, names: &Names, h: usize) -> Option<(String, EntityType)> {

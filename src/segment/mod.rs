@@ -32,30 +32,42 @@ pub enum AbbrevClass {
     Numeric,
 }
 
-struct Lexicon {
+pub(crate) struct Lexicon {
     abbrevs: HashMap<&'static str, AbbrevClass>,
     starters: HashSet<&'static str>,
 }
 
 fn lexicon() -> &'static Lexicon {
     static LEX: OnceLock<Lexicon> = OnceLock::new();
-    LEX.get_or_init(|| {
+    LEX.get_or_init(|| crate::wordlist::built_in(Lexicon::built_in()))
+}
+
+impl Lexicon {
+    /// `abbreviations.txt` (words under `[title]`, `[ambiguous]` and `[numeric]` headers; an
+    /// unknown header is an error) and `sentence_starters.txt`.
+    pub(crate) fn built_in() -> Result<Lexicon, crate::wordlist::ListError> {
         let mut abbrevs = HashMap::new();
         let mut class = AbbrevClass::Ambiguous;
-        for line in crate::wordlist::entries(include_str!("abbreviations.txt")) {
-            match line {
+        for line in crate::wordlist::lines("abbreviations.txt", include_str!("abbreviations.txt")) {
+            match line.text {
                 "[title]" => class = AbbrevClass::Title,
                 "[ambiguous]" => class = AbbrevClass::Ambiguous,
                 "[numeric]" => class = AbbrevClass::Numeric,
+                w if w.starts_with('[') => return Err(line.error("unknown section")),
                 // The first listing wins, so a word in two sections keeps its first class.
-                w => {
-                    abbrevs.entry(w).or_insert(class);
+                _ => {
+                    abbrevs.entry(line.word()?).or_insert(class);
                 }
             }
         }
-        let starters = crate::wordlist::entries(include_str!("sentence_starters.txt")).collect();
-        Lexicon { abbrevs, starters }
-    })
+        let starters = crate::wordlist::words(
+            "sentence_starters.txt",
+            include_str!("sentence_starters.txt"),
+        )?
+        .into_iter()
+        .collect();
+        Ok(Lexicon { abbrevs, starters })
+    }
 }
 
 /// The class of `word` (without its final period) if it is an abbreviation.

@@ -16,6 +16,7 @@
 use crate::segment::{abbreviation_class, AbbrevClass};
 use crate::span::Span;
 use crate::text::{is_closing_quote, is_opening_quote};
+use crate::wordlist::{self, ListError};
 use std::sync::OnceLock;
 
 /// Tokenizer options.
@@ -171,20 +172,30 @@ fn hyphen_joins(text: &str, cs: &[(usize, char)], p: usize, q: usize, b: usize) 
 /// Prefixes after which UD English keeps the hyphen inside the word (`hyphen_prefixes.txt`).
 fn hyphen_prefixes() -> &'static [&'static str] {
     static P: OnceLock<Vec<&'static str>> = OnceLock::new();
-    P.get_or_init(|| crate::wordlist::entries(include_str!("hyphen_prefixes.txt")).collect())
+    P.get_or_init(|| wordlist::built_in(parse_hyphen_prefixes()))
+}
+
+pub(crate) fn parse_hyphen_prefixes() -> Result<Vec<&'static str>, ListError> {
+    wordlist::words("hyphen_prefixes.txt", include_str!("hyphen_prefixes.txt"))
 }
 
 /// Split words from `tokenize/contractions.txt`: lowercase word and length of its first part.
 fn contractions() -> &'static [(String, usize)] {
     static C: OnceLock<Vec<(String, usize)>> = OnceLock::new();
-    C.get_or_init(|| {
-        crate::wordlist::entries(include_str!("contractions.txt"))
-            .filter_map(|l| {
-                let (w, n) = l.split_once(char::is_whitespace)?;
-                Some((w.to_string(), n.trim().parse().ok()?))
-            })
-            .collect()
-    })
+    C.get_or_init(|| wordlist::built_in(parse_contractions()))
+}
+
+/// `contractions.txt`, a line that is not `word length` (a length inside the word) an error.
+pub(crate) fn parse_contractions() -> Result<Vec<(String, usize)>, ListError> {
+    wordlist::lines("contractions.txt", include_str!("contractions.txt"))
+        .map(|l| match l.fields()[..] {
+            [w, n] => match n.parse::<usize>() {
+                Ok(n) if n > 0 && n < w.len() => Ok((w.to_string(), n)),
+                _ => Err(l.error("expected a length inside the word")),
+            },
+            _ => Err(l.error("expected a word and the length of its first part")),
+        })
+        .collect()
 }
 
 /// Scans `cs[p..b]` (no whitespace) into tokens.

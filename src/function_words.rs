@@ -1,0 +1,56 @@
+//! Closed-class words the rule stages test for (pronouns, negators, question words,
+//! subordinators), in one place so that copies cannot drift apart. Open-class words (cues,
+//! stance words, times, ...) are data: `attribution/*.txt`, read by
+//! [`crate::attribution::lexicon::Lexicon`]. Every list is lowercase: compare `Document::lower`.
+
+/// Negators of a verb (`does not think`, `doesn’t think`, `never said`), both apostrophes.
+pub const NEGATORS: &[&str] = &["not", "n't", "n’t", "never"];
+
+/// Holders that deny the content rather than hold it (`nobody knows`).
+pub const NO_ONE: &[&str] = &["nobody", "none", "noone", "nothing"];
+
+/// Words opening an embedded question, which states no content (`knows how many died`).
+pub const QUESTION_WORDS: &[&str] = &[
+    "how", "what", "why", "whether", "if", "who", "whom", "whose", "when", "where", "which",
+];
+
+/// Subordinators of a condition (`warned that X could change if Y ...`, `if you want to ...`).
+pub const CONDITIONS: &[&str] = &["if", "unless"];
+
+/// Relative pronouns that stand for the noun their clause modifies.
+pub const RELATIVE_PRONOUNS: &[&str] = &["who", "which", "that", "whom"];
+
+/// Pronouns that refer to a person.
+pub const PERSON_PRONOUNS: &[&str] = &["he", "she", "him", "her", "his"];
+
+/// Pronouns that refer to a group, an organisation or a place (or a person, as `they`).
+pub const GROUP_PRONOUNS: &[&str] = &["they", "them", "it", "its", "their"];
+
+/// Subject pronouns of people (`He said ...`): a speaker from the sentence before.
+pub const PERSON_SUBJECTS: &[&str] = &["he", "she", "they"];
+
+/// Pronouns that refer to a document or thing, not a speaker (`It promises to ...`).
+pub const THING_PRONOUNS: &[&str] = &["it", "this", "that"];
+
+/// Pronouns of the document's own document-like source (`It also found ...`).
+pub const DOCUMENT_PRONOUNS: &[&str] = &["it", "they"];
+
+/// The writer and reader (`I`, `we`, `you`): naming by them is the text's own, not a report.
+pub const FIRST_AND_SECOND_PERSON: &[&str] = &["i", "we", "you"];
+
+/// The first person (`I think`, `we want`).
+pub const FIRST_PERSON: &[&str] = &["i", "we"];
+
+/// Focus adverbs that may open a noun phrase (`Even his allies`).
+pub const FOCUS_ADVERBS: &[&str] = &["even", "only", "also", "just"];
+
+/// Prepositions of means (`supports farmers with loans`).
+pub const MEANS: &[&str] = &["with", "through"];
+
+/// Conjunctions that may open a sentence that continues the one before (`And "..."`).
+pub const CONTINUING: &[&str] = &["and", "but"];
+
+/// True when lowercase `word` is in `list`.
+pub fn is(list: &[&str], word: &str) -> bool {
+    list.contains(&word)
+}
