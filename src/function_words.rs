@@ -29,10 +29,10 @@ pub const GROUP_PRONOUNS: &[&str] = &["they", "them", "it", "its", "their"];
 /// Subject pronouns of people (`He said ...`): a speaker from the sentence before.
 pub const PERSON_SUBJECTS: &[&str] = &["he", "she", "they"];
 
-/// Pronouns that refer to a document or thing, not a speaker (`It promises to ...`).
+/// Subjects that are things, not speakers: `It promises to shatter lives` is a risk, no promise.
 pub const THING_PRONOUNS: &[&str] = &["it", "this", "that"];
 
-/// Pronouns of the document's own document-like source (`It also found ...`).
+/// Pronouns that may stand for a document named before (`The report found ... It also found`).
 pub const DOCUMENT_PRONOUNS: &[&str] = &["it", "they"];
 
 /// The writer and reader (`I`, `we`, `you`): naming by them is the text's own, not a report.
