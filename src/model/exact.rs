@@ -258,9 +258,8 @@ impl ExactModel {
             x = y;
             let mut h = time("model.ffn_in", || layer.intermediate.forward(isa, &x));
             time("model.gelu", || {
-                h.par_chunks_mut(4096).for_each(|c| {
-                    kernels::with_isa(isa, || c.iter_mut().for_each(|v| *v = kernels::gelu(*v)))
-                })
+                h.par_chunks_mut(4096)
+                    .for_each(|c| kernels::gelu_in_place(isa, c))
             });
             let mut y = time("model.ffn_out", || layer.output.forward(isa, &h));
             time("model.add_norm", || {

@@ -5,34 +5,65 @@
 
 use super::floats::{dot, sum, ROWS_PER_TASK};
 use super::isa::{with_isa, Isa};
+#[cfg(target_arch = "x86_64")]
+use super::x86::avx2;
 use rayon::prelude::*;
 
 /// Rounds to the nearest integer, ties to even, for |v| < 2^22: adding 1.5 * 2^23 leaves no
 /// fraction bits, and both operations are exactly rounded, so every CPU gives the same.
 #[inline(always)]
 pub fn round_even(v: f32) -> f32 {
-    const MAGIC: f32 = 12_582_912.0;
-    (v + MAGIC) - MAGIC
+    (v + ROUND_MAGIC) - ROUND_MAGIC
 }
+
+/// 1.5 * 2^23, `round_even`'s constant (its SIMD builds use it too).
+pub(super) const ROUND_MAGIC: f32 = 12_582_912.0;
+
+/// `exp`'s range: 0 below `EXP_LO` (where f32 would go subnormal), capped at `e^EXP_HI`.
+pub(super) const EXP_LO: f32 = -87.3;
+pub(super) const EXP_HI: f32 = 88.0;
+
+/// ln 2 split (Cody-Waite) so that `n * LN2_HI` is exact for the `n` of `exp`.
+pub(super) const LN2_HI: f32 = 0.693_359_4;
+pub(super) const LN2_LO: f32 = -2.121_944_4e-4;
+
+/// `exp`'s Taylor coefficients, highest degree first: `p = EXP_POLY[0]`, then `p = c + r p`
+/// for each next `c` (Horner).
+pub(super) const EXP_POLY: [f32; 8] = [
+    1.0 / 5040.0,
+    1.0 / 720.0,
+    1.0 / 120.0,
+    1.0 / 24.0,
+    1.0 / 6.0,
+    0.5,
+    1.0,
+    1.0,
+];
+
+/// `erf`'s `t = 1 / (1 + ERF_P |x|)` and its polynomial in `t`, highest degree first, as
+/// `EXP_POLY` (the last step multiplies by `t` once more).
+pub(super) const ERF_P: f32 = 0.327_591_1;
+pub(super) const ERF_POLY: [f32; 5] = [
+    1.061_405_4,
+    -1.453_152,
+    1.421_413_8,
+    -0.284_496_74,
+    0.254_829_6,
+];
 
 /// `e^x` from `+ - *` only: `x = n ln2 + r` (Cody-Waite split of ln 2, so `n * LN2_HI` is
 /// exact), a degree-7 Taylor polynomial on |r| <= ln2 / 2 (relative error below 1e-8), times
 /// 2^n built from bits. 0 below -87.3 (where f32 would go subnormal), capped at e^88.
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
-    const LOG2E: f32 = std::f32::consts::LOG2_E;
-    const LN2_HI: f32 = 0.693_359_4;
-    const LN2_LO: f32 = -2.121_944_4e-4;
-    let under = x < -87.3;
-    let x = x.clamp(-87.3, 88.0);
-    let n = round_even(x * LOG2E);
+    let under = x < EXP_LO;
+    let x = x.clamp(EXP_LO, EXP_HI);
+    let n = round_even(x * std::f32::consts::LOG2_E);
     let r = (x - n * LN2_HI) - n * LN2_LO;
-    let p = 1.0
-        + r * (1.0
-            + r * (0.5
-                + r * (1.0 / 6.0
-                    + r * (1.0 / 24.0
-                        + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
+    let mut p = EXP_POLY[0];
+    for c in &EXP_POLY[1..] {
+        p = c + r * p;
+    }
     let two_n = f32::from_bits(((n as i32 + 127) as u32) << 23);
     if under {
         0.0
@@ -46,11 +77,12 @@ pub fn exp(x: f32) -> f32 {
 #[inline(always)]
 pub fn erf(x: f32) -> f32 {
     let a = x.abs();
-    let t = 1.0 / (1.0 + 0.327_591_1 * a);
-    let poly = t
-        * (0.254_829_6
-            + t * (-0.284_496_74 + t * (1.421_413_8 + t * (-1.453_152 + t * 1.061_405_4))));
-    let y = 1.0 - poly * exp(-a * a);
+    let t = 1.0 / (1.0 + ERF_P * a);
+    let mut q = ERF_POLY[0];
+    for c in &ERF_POLY[1..] {
+        q = c + t * q;
+    }
+    let y = 1.0 - (t * q) * exp(-a * a);
     if x < 0.0 {
         -y
     } else {
@@ -62,6 +94,17 @@ pub fn erf(x: f32) -> f32 {
 #[inline(always)]
 pub fn gelu(x: f32) -> f32 {
     0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+/// `gelu` of every element of `x` in place, 8 at a time on AVX2 (the same operations, so the
+/// same bits).
+pub fn gelu_in_place(isa: Isa, x: &mut [f32]) {
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: chosen only when the CPU has AVX2.
+        i if i.avx2() => unsafe { avx2::gelu(x) },
+        _ => x.iter_mut().for_each(|v| *v = gelu(*v)),
+    }
 }
 
 /// Natural log of a positive finite `v`, in f64 from `+ - * /`: `v = 2^e m` with m in
@@ -177,6 +220,31 @@ mod tests {
             s += term / (2 * n + 1) as f64;
         }
         s * 2.0 / std::f64::consts::PI.sqrt()
+    }
+
+    #[test]
+    fn gelu_is_the_same_bits_on_every_build() {
+        // Every 1/64 over the range the encoder sees and beyond: exp's cut-off at -87.3 (erf's
+        // argument squared), both signs of zero, the infinities, and a length with a tail.
+        let mut x: Vec<f32> = (-1600..=1600).map(|i| i as f32 / 64.0).collect();
+        x.extend([-0.0, 0.0, 1e-30, -1e-30, 13.2, -13.2, 1e6, -1e6]);
+        x.extend([f32::INFINITY, f32::NEG_INFINITY, f32::MAX, f32::MIN]);
+        let cut = (-EXP_LO).sqrt() * std::f32::consts::SQRT_2;
+        x.extend((-100..=100).flat_map(|i| [cut + i as f32 * 1e-5, -cut - i as f32 * 1e-5]));
+        let bits = |v: &[f32]| v.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+        let want: Vec<f32> = x.iter().map(|&v| gelu(v)).collect();
+        for isa in Isa::available() {
+            let mut got = x.clone();
+            gelu_in_place(isa, &mut got);
+            assert_eq!(bits(&want), bits(&got), "{isa:?}");
+        }
+        for (&v, &g) in x.iter().zip(&want).filter(|(v, _)| v.abs() <= 4.0) {
+            let exact = 0.5 * f64::from(v) * (1.0 + series_erf(f64::from(v) / 2f64.sqrt()));
+            assert!(
+                (f64::from(g) - exact).abs() < 2e-6 * (1.0 + exact.abs()),
+                "gelu({v})"
+            );
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ mod x86;
 pub use floats::{dot, dots, linear_f32, sum, weighted_sums, Rows};
 pub use int8::{gemm_i16, padded, PackedWeights, QuantLinear, ACT_LEVELS, MAX_K, TILE, W_LEVELS};
 pub use isa::{with_isa, Isa, KERNELS_ENV, PORTABLE_ENV};
-pub use math::{erf, exp, gelu, layer_norm, ln, log_softmax, round_even, softmax};
+pub use math::{erf, exp, gelu, gelu_in_place, layer_norm, ln, log_softmax, round_even, softmax};
 
 /// A small deterministic generator (xorshift), so the kernels' tests need no crate.
 #[cfg(test)]

@@ -1,10 +1,13 @@
-//! The AVX2 build: the integer product (`vpmaddwd` on ymm), the quantizer, and the float
-//! products (`dots`, `weighted_sums`) by register blocks. Invariant: each function gives the
-//! bits of the portable code its doc names (exact integers; floats added in the same order,
-//! multiply then add, never fused).
+//! The AVX2 build: the integer product (`vpmaddwd` on ymm), the quantizer, the float
+//! products (`dots`, `weighted_sums`) by register blocks, and `gelu` 8 lanes at a time.
+//! Invariant: each function gives the bits of the portable code its doc names (exact
+//! integers; floats in the same order, multiply then add, never fused).
 
 use super::super::floats::Rows;
 use super::super::int8::{PackedWeights, Quantizer, TILE};
+use super::super::math::{
+    self, ERF_P, ERF_POLY, EXP_HI, EXP_LO, EXP_POLY, LN2_HI, LN2_LO, ROUND_MAGIC as MAGIC,
+};
 use std::arch::x86_64::*;
 
 /// Rows per register block of the integer product.
@@ -67,7 +70,6 @@ unsafe fn gemm_block<const B: usize>(
 /// The CPU must have AVX2; `q` is as long as `x`.
 #[target_feature(enable = "avx2")]
 pub unsafe fn quantize(qz: &Quantizer, x: &[f32], q: &mut [i16]) {
-    const MAGIC: f32 = 12_582_912.0;
     let (hi, lo) = (_mm256_set1_ps(qz.hi), _mm256_set1_ps(qz.lo));
     let (hi_q, lo_q) = (_mm256_set1_ps(qz.hi_q), _mm256_set1_ps(qz.lo_q));
     let (inv, magic) = (_mm256_set1_ps(qz.inv_step), _mm256_set1_ps(MAGIC));
@@ -255,5 +257,69 @@ unsafe fn ws_block<const R: usize, const C: usize>(
         for (c, &x) in row.iter().enumerate() {
             _mm256_storeu_ps(out.as_mut_ptr().add((i + a) * d + e + 8 * c), x);
         }
+    }
+}
+
+/// `math::exp` on 8 lanes: the same operations in the same order (the clamp as `max(lo, x)`
+/// then `min(hi, x)`, which keep a NaN as `f32::clamp` does; `n` is then a whole number in
+/// -126..=127, so truncating it is exact).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn exp8(x: __m256) -> __m256 {
+    let magic = _mm256_set1_ps(MAGIC);
+    let lo = _mm256_set1_ps(EXP_LO);
+    let under = _mm256_cmp_ps::<_CMP_LT_OQ>(x, lo);
+    let x = _mm256_min_ps(_mm256_set1_ps(EXP_HI), _mm256_max_ps(lo, x));
+    let n = _mm256_mul_ps(x, _mm256_set1_ps(std::f32::consts::LOG2_E));
+    let n = _mm256_sub_ps(_mm256_add_ps(n, magic), magic);
+    let r = _mm256_sub_ps(x, _mm256_mul_ps(n, _mm256_set1_ps(LN2_HI)));
+    let r = _mm256_sub_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(LN2_LO)));
+    let mut p = _mm256_set1_ps(EXP_POLY[0]);
+    for &c in &EXP_POLY[1..] {
+        p = _mm256_add_ps(_mm256_set1_ps(c), _mm256_mul_ps(r, p));
+    }
+    let bits = _mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127));
+    let two_n = _mm256_castsi256_ps(_mm256_slli_epi32::<23>(bits));
+    _mm256_blendv_ps(_mm256_mul_ps(p, two_n), _mm256_setzero_ps(), under)
+}
+
+/// `math::erf` on 8 lanes, the same operations in the same order.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn erf8(x: __m256) -> __m256 {
+    let one = _mm256_set1_ps(1.0);
+    let sign = _mm256_set1_ps(-0.0);
+    let a = _mm256_andnot_ps(sign, x);
+    let t = _mm256_div_ps(
+        one,
+        _mm256_add_ps(one, _mm256_mul_ps(_mm256_set1_ps(ERF_P), a)),
+    );
+    let mut q = _mm256_set1_ps(ERF_POLY[0]);
+    for &c in &ERF_POLY[1..] {
+        q = _mm256_add_ps(_mm256_set1_ps(c), _mm256_mul_ps(t, q));
+    }
+    let e = exp8(_mm256_mul_ps(_mm256_xor_ps(a, sign), a));
+    let y = _mm256_sub_ps(one, _mm256_mul_ps(_mm256_mul_ps(t, q), e));
+    let negative = _mm256_cmp_ps::<_CMP_LT_OQ>(x, _mm256_setzero_ps());
+    _mm256_blendv_ps(y, _mm256_xor_ps(y, sign), negative)
+}
+
+/// `math::gelu` of each element in place, 8 at a time, the tail by the scalar code.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[target_feature(enable = "avx2")]
+pub unsafe fn gelu(x: &mut [f32]) {
+    let (half, one) = (_mm256_set1_ps(0.5), _mm256_set1_ps(1.0));
+    let scale = _mm256_set1_ps(std::f32::consts::FRAC_1_SQRT_2);
+    let mut chunks = x.chunks_exact_mut(8);
+    for c in &mut chunks {
+        let v = _mm256_loadu_ps(c.as_ptr());
+        let e = erf8(_mm256_mul_ps(v, scale));
+        let g = _mm256_mul_ps(_mm256_mul_ps(half, v), _mm256_add_ps(one, e));
+        _mm256_storeu_ps(c.as_mut_ptr(), g);
+    }
+    for v in chunks.into_remainder() {
+        *v = math::gelu(*v);
     }
 }

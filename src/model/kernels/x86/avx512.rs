@@ -16,7 +16,7 @@ const C: usize = 4;
 /// builds, so the same integers.
 ///
 /// # Safety
-/// The CPU must have AVX-512 F and BW; sizes as `gemm_rows` asserts.
+/// The CPU must have AVX-512 F and BW; sizes as `int8::gemm_rows` asserts.
 #[target_feature(enable = "avx512f,avx512bw")]
 pub unsafe fn gemm_bw(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
     gemm::<false>(x, n, w, out)
@@ -26,7 +26,7 @@ pub unsafe fn gemm_bw(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
 /// saturation): the same exact integers.
 ///
 /// # Safety
-/// The CPU must have AVX-512 F, BW and VNNI; sizes as `gemm_rows` asserts.
+/// The CPU must have AVX-512 F, BW and VNNI; sizes as `int8::gemm_rows` asserts.
 #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
 pub unsafe fn gemm_vnni(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
     gemm::<true>(x, n, w, out)
