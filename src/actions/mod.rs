@@ -71,6 +71,13 @@ impl Stage for ActionFinder {
             })
             .filter_map(|c| c.verb_head)
             .filter(|&v| !matches!(cue_of(doc, self.lexicon, v), Some((CueClass::Act, _))))
+            // A speech act (`criticized the plan`) is reported as one, not as an action.
+            .chain(
+                doc.claims
+                    .iter()
+                    .filter(|c| c.kind == ClaimKind::SpeechAct)
+                    .filter_map(|c| c.verb_head),
+            )
             .collect();
         // Complements of cognition verbs (`Investors fear that the bank will fail`) are
         // thoughts, not narrated events.

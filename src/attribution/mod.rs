@@ -53,6 +53,12 @@
 //!    `results point to a landslide`.
 //! 5. [`stance::reporting_clause`]: `..., analysts believe.` / `..., a new poll shows.`
 //!
+//! **Speech acts** ([`speech_act`], verbs and their classes in `speech_acts.txt`), after the
+//! stance rules, on every token outside a quotation: a listed verb with an agent and a
+//! noun-phrase content (`X criticized the plan as insufficient`, `X called for an inquiry`,
+//! `the deal was condemned by unions`) gives a `speech_act`; an indirect quote of exactly that
+//! content (`act_on_object`'s `criticized X as Y`) becomes one. Its verb is then no action.
+//!
 //! Speaker resolution (`entity`) happens later, in `resolve`; `actions` (which runs before
 //! `resolve`) reads the quotations stored here.
 
@@ -62,6 +68,7 @@ pub mod indirect;
 pub mod lexicon;
 pub mod marks;
 pub mod speaker;
+pub mod speech_act;
 pub mod stance;
 
 pub use cues::cue_of;
@@ -115,6 +122,7 @@ pub const DIRECT_RULES: &[DirectRule] = &[
 /// The attribution stage. No [`crate::stage::RuleOptions`] changes what it finds.
 pub struct QuoteFinder {
     lexicon: &'static Lexicon,
+    speech_acts: &'static speech_act::SpeechActs,
 }
 
 impl QuoteFinder {
@@ -122,6 +130,7 @@ impl QuoteFinder {
     pub fn new() -> QuoteFinder {
         QuoteFinder {
             lexicon: Lexicon::get(),
+            speech_acts: speech_act::SpeechActs::get(),
         }
     }
 }
@@ -150,6 +159,7 @@ impl Stage for QuoteFinder {
         let mut used = vec![false; quotes.len()];
         let mut claims = indirect::claims(doc, self.lexicon, &quotes, &mut used);
         stance::claims(doc, self.lexicon, &quotes, &mut used, &mut claims);
+        speech_act::claims(doc, self.speech_acts, &quotes, &mut claims);
         let direct = direct::claims(doc, self.lexicon, &quotes, &used, &claims);
         // A complement that is exactly a direct quotation is reported once, as direct.
         claims.retain(|c| {
