@@ -256,7 +256,10 @@ fn active(doc: &Document, verb: &ActionVerb) -> Option<Found> {
 
 /// `arrested the student`.
 fn direct_object(doc: &Document, verb: &ActionVerb) -> Option<usize> {
-    doc.children_with(verb.token, "obj").next()
+    doc.children_with(verb.token, "obj")
+        .next()
+        // `urged residents to leave`: the addressee, when the parser made it an indirect object
+        .or_else(|| doc.children_with(verb.token, "iobj").next())
 }
 
 /// `called on Trump`: the noun the particle attaches to.
