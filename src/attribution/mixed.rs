@@ -33,3 +33,79 @@ pub fn runs_on_after_quotation(
             })
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::attribution::QuoteFinder;
+    use crate::conllu::testing::{doc, rows};
+    use crate::stage::Stage;
+
+    fn claims(src: &str) -> Vec<String> {
+        let mut d = doc(src);
+        QuoteFinder::new().process(&mut d).unwrap();
+        rows(&d)
+    }
+
+    #[test]
+    fn a_quotation_running_on_before_its_cue_is_mixed() {
+        let src = "\"We will be ready\" before the vote, she said.
+                   \" PUNCT 5 punct
+                   We PRON 5 nsubj
+                   will AUX 5 aux
+                   be AUX 5 cop
+                   ready ADJ 12 ccomp
+                   \" PUNCT 5 punct
+                   before ADP 9 case
+                   the DET 9 det
+                   vote NOUN 5 obl
+                   , PUNCT 5 punct
+                   she PRON 12 nsubj
+                   said VERB 0 root
+                   . PUNCT 12 punct";
+        assert_eq!(
+            claims(src),
+            ["mixed_quote she | said | \"We will be ready\" before the vote | -"]
+        );
+    }
+
+    #[test]
+    fn a_quotation_alone_before_its_cue_is_direct() {
+        let src = "\"We will be ready,\" she said.
+                   \" PUNCT 5 punct
+                   We PRON 5 nsubj
+                   will AUX 5 aux
+                   be AUX 5 cop
+                   ready ADJ 9 ccomp
+                   , PUNCT 5 punct
+                   \" PUNCT 5 punct
+                   she PRON 9 nsubj
+                   said VERB 0 root
+                   . PUNCT 9 punct";
+        assert_eq!(claims(src), ["direct_quote she | said | We will be ready | -"]);
+    }
+
+    #[test]
+    fn a_split_quotation_is_direct() {
+        let src = "\"The vote,\" she said, \"is final.\"
+                   \" PUNCT 3 punct
+                   The DET 3 det
+                   vote NOUN 10 nsubj
+                   , PUNCT 3 punct
+                   \" PUNCT 3 punct
+                   she PRON 7 nsubj
+                   said VERB 3 parataxis
+                   , PUNCT 7 punct
+                   \" PUNCT 10 punct
+                   is AUX 10 cop
+                   final ADJ 0 root
+                   . PUNCT 10 punct
+                   \" PUNCT 10 punct";
+        assert_eq!(
+            claims(src),
+            [
+                "direct_quote she | said | The vote | -",
+                "direct_quote she | said | is final. | -"
+            ]
+        );
+    }
+}

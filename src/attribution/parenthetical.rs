@@ -147,6 +147,84 @@ mod tests {
                  . PUNCT 8 punct",
                 &["indirect_quote officials | said | The policy, officials said, will cost billions | -"],
             ),
+            (
+                "a cue phrase between commas",
+                "The deal, according to diplomats, was signed.
+                 The DET 2 det
+                 deal NOUN 9 nsubj:pass
+                 , PUNCT 6 punct
+                 according VERB 6 case
+                 to ADP 4 fixed
+                 diplomats NOUN 9 obl
+                 , PUNCT 6 punct
+                 was AUX 9 aux:pass
+                 signed VERB 0 root
+                 . PUNCT 9 punct",
+                &["indirect_quote diplomats | according to | The deal, according to diplomats, was signed | -"],
+            ),
+            (
+                "a document's finding between commas is evidence",
+                "The drug, the study found, cut deaths.
+                 The DET 2 det
+                 drug NOUN 8 nsubj
+                 , PUNCT 5 punct
+                 the DET 5 det
+                 study NOUN 6 nsubj
+                 found VERB 2 acl:relcl
+                 , PUNCT 2 punct
+                 cut VERB 0 root
+                 deaths NOUN 8 obj
+                 . PUNCT 8 punct",
+                &["evidence the study | found | The drug, the study found, cut deaths | -"],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn not_a_parenthetical() {
+        check(&[
+            (
+                "a cue with its own clause is a complement",
+                "In Paris, officials said talks failed.
+                 In ADP 2 case
+                 Paris PROPN 5 obl
+                 , PUNCT 2 punct
+                 officials NOUN 5 nsubj
+                 said VERB 0 root
+                 talks NOUN 7 nsubj
+                 failed VERB 5 ccomp
+                 . PUNCT 5 punct",
+                &["indirect_quote officials | said | talks failed | -"],
+            ),
+            (
+                "a relative clause with no comma after it",
+                "The report, which officials wrote, was leaked.
+                 The DET 2 det
+                 report NOUN 9 nsubj:pass
+                 , PUNCT 6 punct
+                 which PRON 6 obj
+                 officials NOUN 6 nsubj
+                 wrote VERB 2 acl:relcl
+                 , PUNCT 6 punct
+                 was AUX 9 aux:pass
+                 leaked VERB 0 root
+                 . PUNCT 9 punct",
+                &[],
+            ),
+            (
+                "a person's thought between commas is not reported here",
+                "The plan, she thought, would fail.
+                 The DET 2 det
+                 plan NOUN 7 nsubj
+                 , PUNCT 4 punct
+                 she PRON 5 nsubj
+                 thought VERB 2 acl:relcl
+                 , PUNCT 2 punct
+                 would AUX 7 aux
+                 fail VERB 0 root
+                 . PUNCT 7 punct",
+                &[],
+            ),
         ]);
     }
 }

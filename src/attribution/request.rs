@@ -17,6 +17,11 @@ pub fn request(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
         return None;
     }
     let who = speaking(doc, &cue)??;
+    // `I asked the people of this city to ...`, `you asked him to ...`: the speaker's own or the
+    // listener's request, in a speech or an interview, not a report
+    if matches!(doc.lower(who).as_str(), "i" | "we" | "you") {
+        return None;
+    }
     let infinitive = doc.children[v].iter().copied().find(|&x| {
         x > v
             && matches!(doc.tokens[x].deprel.as_str(), "xcomp" | "ccomp" | "advcl")
@@ -42,4 +47,105 @@ pub fn request(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
         cue: Some(cue.span),
         content: (first..=last).collect(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::actions::ActionFinder;
+    use crate::attribution::QuoteFinder;
+    use crate::conllu::testing::{doc, rows};
+    use crate::stage::{RuleOptions, Stage};
+
+    fn claims(src: &str) -> Vec<String> {
+        let mut d = doc(src);
+        QuoteFinder::new().process(&mut d).unwrap();
+        ActionFinder::new(RuleOptions::default())
+            .process(&mut d)
+            .unwrap();
+        rows(&d)
+    }
+
+    fn check(cases: &[(&str, &str, &[&str])]) {
+        for (name, src, want) in cases {
+            assert_eq!(claims(src), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn addressee_and_infinitive() {
+        check(&[
+            (
+                "the addressee as an indirect object of a speech cue",
+                "The minister asked parliament to approve the budget.
+                 The DET 2 det
+                 minister NOUN 3 nsubj
+                 asked VERB 0 root
+                 parliament PROPN 3 iobj
+                 to PART 6 mark
+                 approve VERB 3 xcomp
+                 the DET 8 det
+                 budget NOUN 6 obj
+                 . PUNCT 3 punct",
+                &["indirect_quote The minister | asked | parliament to approve the budget | -"],
+            ),
+            (
+                "the addressee as the infinitive's subject; an act cue is also an action",
+                "Officials urged drivers to avoid the motorway.
+                 Officials NOUN 2 nsubj
+                 urged VERB 0 root
+                 drivers NOUN 5 nsubj
+                 to PART 5 mark
+                 avoid VERB 2 ccomp
+                 the DET 7 det
+                 motorway NOUN 5 obj
+                 . PUNCT 2 punct",
+                &[
+                    "indirect_quote Officials | urged | drivers to avoid the motorway | -",
+                    "action Officials | urged | drivers to avoid the motorway | -",
+                ],
+            ),
+        ]);
+    }
+
+    #[test]
+    fn no_request_without_an_addressee_or_from_the_speaker() {
+        check(&[
+            (
+                "asking for a thing is no claim",
+                "She asked for the salt.
+                 She PRON 2 nsubj
+                 asked VERB 0 root
+                 for ADP 5 case
+                 the DET 5 det
+                 salt NOUN 2 obl
+                 . PUNCT 2 punct",
+                &[],
+            ),
+            (
+                "the speaker's own request",
+                "I asked voters to help us.
+                 I PRON 2 nsubj
+                 asked VERB 0 root
+                 voters NOUN 2 iobj
+                 to PART 5 mark
+                 help VERB 2 xcomp
+                 us PRON 5 obj
+                 . PUNCT 2 punct",
+                // no quote; the infinitive stays the actions stage's (it inherits `I`)
+                &["action I | help | us | -"],
+            ),
+            (
+                "a phone call is not a request",
+                "He called his mother to ask.
+                 He PRON 2 nsubj
+                 called VERB 0 root
+                 his PRON 4 nmod:poss
+                 mother NOUN 2 obj
+                 to PART 6 mark
+                 ask VERB 2 advcl
+                 . PUNCT 2 punct",
+                &["action He | called | his mother | -"],
+            ),
+        ]);
+    }
 }
