@@ -76,6 +76,8 @@ pub mod lexicon;
 pub mod marks;
 pub mod mixed;
 pub mod parenthetical;
+#[cfg(test)]
+mod report_forms_tests;
 pub mod request;
 pub mod speaker;
 pub mod speech_act;

@@ -121,8 +121,9 @@ impl SpeechActs {
         Ok(acts)
     }
 
-    /// The class of a verb lemma whose object is the content. The lemmatizer strips `-ed`
-    /// from verbs it does not know (`pledged` -> `pledg`): the lemma with its `e` back is the word's.
+    /// The class of a verb lemma whose object is the content. The lemmatizer strips `-d` or
+    /// `-ed` from verbs it does not know (`pledged` -> `pledg`, `applauded` -> `applaude`): the
+    /// lemma with its `e` back, or without it, is the word's.
     pub fn verb(&self, lemma: &str) -> Option<ActClass> {
         self.entry(lemma).map(|e| e.class)
     }
@@ -131,6 +132,7 @@ impl SpeechActs {
         self.verbs
             .get(lemma)
             .or_else(|| self.verbs.get(&format!("{lemma}e")))
+            .or_else(|| lemma.strip_suffix('e').and_then(|l| self.verbs.get(l)))
             .copied()
     }
 
@@ -333,6 +335,7 @@ mod tests {
         assert_eq!(acts.verb("criticize"), Some(ActClass::Judgement));
         assert_eq!(acts.verb("deny"), Some(ActClass::Denial));
         assert_eq!(acts.verb("pledg"), Some(ActClass::Commitment));
+        assert_eq!(acts.verb("applaude"), Some(ActClass::Judgement));
         assert_eq!(acts.prepositional("call", "For"), Some(ActClass::Request));
         assert_eq!(acts.prepositional("apologiz", "for"), Some(ActClass::Apology));
         // decisions are deeds
