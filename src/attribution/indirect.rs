@@ -60,12 +60,14 @@ pub fn claims(
             found.cue,
             found.speaker.map(|h| mention(doc, h)),
         );
-        if !runs_on && quotes.iter().any(|q| {
-            let o = outer(q);
-            o.contains(what)
-                || (what.start >= o.start && what.start <= q.content.start)
-                || (o.start < what.start && what.start < o.end)
-        }) {
+        if !runs_on
+            && quotes.iter().any(|q| {
+                let o = outer(q);
+                o.contains(what)
+                    || (what.start >= o.start && what.start <= q.content.start)
+                    || (o.start < what.start && what.start < o.end)
+            })
+        {
             continue;
         }
         let mut kind = ClaimKind::IndirectQuote;

@@ -181,11 +181,16 @@ fn doubled_mark(
     let before = k.checked_sub(1).map(|i| chars[i].1);
     let after = chars.get(k + 2).map(|&(_, n)| n);
     match *outer {
-        None if c == '`' || (before.is_none_or(char::is_whitespace) && after.is_some_and(char::is_alphanumeric)) => {
+        None if c == '`'
+            || (before.is_none_or(char::is_whitespace)
+                && after.is_some_and(char::is_alphanumeric)) =>
+        {
             *outer = Some((Family::Double, mark, mark.end));
             Some(2)
         }
-        Some((Family::Double, open, start)) if c == '\'' && before.is_some_and(|b| !b.is_whitespace()) => {
+        Some((Family::Double, open, start))
+            if c == '\'' && before.is_some_and(|b| !b.is_whitespace()) =>
+        {
             let content = Span::new(start, pos).trim(text);
             if !content.is_empty() {
                 out.push(Quotation {

@@ -81,7 +81,10 @@ mod tests {
                    she PRON 9 nsubj
                    said VERB 0 root
                    . PUNCT 9 punct";
-        assert_eq!(claims(src), ["direct_quote she | said | We will be ready | -"]);
+        assert_eq!(
+            claims(src),
+            ["direct_quote she | said | We will be ready | -"]
+        );
     }
 
     #[test]

@@ -22,7 +22,9 @@ pub fn parenthetical(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported
     let sentence = doc.tokens[v].sentence;
     let in_sentence = |i: usize| doc.tokens[i].sentence == sentence;
     // `, officials said,`: a comma right before and the next comma after, nothing verbal between
-    let before = first.checked_sub(1).filter(|&i| in_sentence(i) && doc.word(i) == ",")?;
+    let before = first
+        .checked_sub(1)
+        .filter(|&i| in_sentence(i) && doc.word(i) == ",")?;
     let after = (last + 1..doc.tokens.len())
         .take_while(|&i| in_sentence(i))
         .find(|&i| doc.word(i) == ",")?;
@@ -30,7 +32,9 @@ pub fn parenthetical(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported
         return None;
     }
     let start = (0..before).rev().take_while(|&i| in_sentence(i)).last()?;
-    let end = (after..doc.tokens.len()).take_while(|&i| in_sentence(i)).last()?;
+    let end = (after..doc.tokens.len())
+        .take_while(|&i| in_sentence(i))
+        .last()?;
     // words of the clause before the commas, and its predicate after them
     if !(start..before).any(|i| doc.tokens[i].upos != "PUNCT")
         || !(after + 1..=end).any(|i| matches!(doc.tokens[i].upos, "VERB" | "AUX"))

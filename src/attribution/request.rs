@@ -25,15 +25,14 @@ pub fn request(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
     let infinitive = doc.children[v].iter().copied().find(|&x| {
         x > v
             && matches!(doc.tokens[x].deprel.as_str(), "xcomp" | "ccomp" | "advcl")
-            && doc
-                .children_with(x, "mark")
-                .any(|m| doc.lower(m) == "to")
+            && doc.children_with(x, "mark").any(|m| doc.lower(m) == "to")
     })?;
-    let addressee = doc
-        .children[v]
+    let addressee = doc.children[v]
         .iter()
         .copied()
-        .find(|&o| o > v && o < infinitive && matches!(doc.tokens[o].deprel.as_str(), "obj" | "iobj"))
+        .find(|&o| {
+            o > v && o < infinitive && matches!(doc.tokens[o].deprel.as_str(), "obj" | "iobj")
+        })
         .or_else(|| {
             doc.children_with(infinitive, "nsubj")
                 .find(|&s| s > v && s < infinitive)

@@ -15,8 +15,8 @@ use super::marks::Quotation;
 use super::new_claim;
 use super::speaker::{content_span, mention, subject};
 use crate::document::{Claim, ClaimKind, Document};
-use crate::span::Span;
 use crate::model::labels::EntityType;
+use crate::span::Span;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -115,7 +115,11 @@ impl SpeechActs {
                     acts.prepositional
                         .insert((f[0].to_string(), f[1].to_lowercase()), entry);
                 }
-                _ => return Err(format!("speech_acts.txt: `{line}` is not `lemma [preposition] class`")),
+                _ => {
+                    return Err(format!(
+                        "speech_acts.txt: `{line}` is not `lemma [preposition] class`"
+                    ))
+                }
             }
         }
         Ok(acts)
@@ -253,10 +257,11 @@ fn complement(doc: &Document, v: usize, object: usize) -> Option<usize> {
     doc.children[v].iter().copied().find(|&x| {
         x > object
             && matches!(doc.tokens[x].deprel.as_str(), "obl" | "advcl" | "xcomp")
-            && doc
-                .children[x]
-                .iter()
-                .any(|&m| m < x && matches!(doc.tokens[m].deprel.as_str(), "case" | "mark") && MARKS.contains(&doc.lower(m).as_str()))
+            && doc.children[x].iter().any(|&m| {
+                m < x
+                    && matches!(doc.tokens[m].deprel.as_str(), "case" | "mark")
+                    && MARKS.contains(&doc.lower(m).as_str())
+            })
     })
 }
 
@@ -337,7 +342,10 @@ mod tests {
         assert_eq!(acts.verb("pledg"), Some(ActClass::Commitment));
         assert_eq!(acts.verb("applaude"), Some(ActClass::Judgement));
         assert_eq!(acts.prepositional("call", "For"), Some(ActClass::Request));
-        assert_eq!(acts.prepositional("apologiz", "for"), Some(ActClass::Apology));
+        assert_eq!(
+            acts.prepositional("apologiz", "for"),
+            Some(ActClass::Apology)
+        );
         // decisions are deeds
         for deed in ["reject", "accept", "approve", "sign"] {
             assert_eq!(acts.verb(deed), None, "{deed}");
