@@ -1390,13 +1390,14 @@ fn xlsx_holds_the_csv_rows_as_typed_cells_and_no_formula() {
     }
 
     // entities: counts per (entity, type) over the CSV, in order of total
-    type Counts = (usize, [usize; 6], std::collections::BTreeSet<String>);
+    type Counts = (usize, [usize; 7], std::collections::BTreeSet<String>);
     let kinds = [
         "direct_quote",
         "indirect_quote",
         "mixed_quote",
         "belief",
         "evidence",
+        "speech_act",
         "action",
     ];
     let mut by_entity: std::collections::BTreeMap<(String, String), Counts> = Default::default();
@@ -1434,14 +1435,14 @@ fn xlsx_holds_the_csv_rows_as_typed_cells_and_no_formula() {
         let rows = csv[1..].iter().filter(|c| c[0] == r[0]).count();
         assert_eq!(r[1], rows.to_string(), "{r:?}");
         if r[0] == "zz_binary.txt" {
-            assert!(r[8].contains("binary"), "{r:?}");
+            assert!(r[9].contains("binary"), "{r:?}");
         } else if r[0] == "yy_fault.txt" {
             assert!(
-                r[8].contains("attribution") && r[8].contains("injected fault"),
+                r[9].contains("attribution") && r[9].contains("injected fault"),
                 "{r:?}"
             );
         } else {
-            assert_eq!(r[8], "", "{r:?}");
+            assert_eq!(r[9], "", "{r:?}");
         }
     }
 }

@@ -3,25 +3,7 @@
 //! [`super::indirect::complement`]), headline reports without `that` (the same complement), and
 //! evidence verbs in every tense ([`super::stance::complement`], [`super::stance::object`]).
 
-use crate::actions::ActionFinder;
-use crate::attribution::QuoteFinder;
-use crate::conllu::testing::{doc, rows};
-use crate::stage::{RuleOptions, Stage};
-
-fn claims(src: &str) -> Vec<String> {
-    let mut d = doc(src);
-    QuoteFinder::new().process(&mut d).unwrap();
-    ActionFinder::new(RuleOptions::default())
-        .process(&mut d)
-        .unwrap();
-    rows(&d)
-}
-
-fn check(cases: &[(&str, &str, &[&str])]) {
-    for (name, src, want) in cases {
-        assert_eq!(claims(src), *want, "{name}");
-    }
-}
+use super::rule_tests::{check, claims};
 
 #[test]
 fn coordinated_reporting_verbs_inherit_the_subject() {

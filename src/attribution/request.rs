@@ -50,25 +50,7 @@ pub fn request(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
 
 #[cfg(test)]
 mod tests {
-    use crate::actions::ActionFinder;
-    use crate::attribution::QuoteFinder;
-    use crate::conllu::testing::{doc, rows};
-    use crate::stage::{RuleOptions, Stage};
-
-    fn claims(src: &str) -> Vec<String> {
-        let mut d = doc(src);
-        QuoteFinder::new().process(&mut d).unwrap();
-        ActionFinder::new(RuleOptions::default())
-            .process(&mut d)
-            .unwrap();
-        rows(&d)
-    }
-
-    fn check(cases: &[(&str, &str, &[&str])]) {
-        for (name, src, want) in cases {
-            assert_eq!(claims(src), *want, "{name}");
-        }
-    }
+    use crate::attribution::rule_tests::check;
 
     #[test]
     fn addressee_and_infinitive() {

@@ -313,26 +313,7 @@ pub fn claims(doc: &Document, acts: &SpeechActs, quotes: &[Quotation], claims: &
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::actions::ActionFinder;
-    use crate::attribution::QuoteFinder;
-    use crate::conllu::testing::{doc, rows};
-    use crate::stage::{RuleOptions, Stage};
-
-    /// Every row of a hand-written document after attribution and actions.
-    fn claims(src: &str) -> Vec<String> {
-        let mut d = doc(src);
-        QuoteFinder::new().process(&mut d).unwrap();
-        ActionFinder::new(RuleOptions::default())
-            .process(&mut d)
-            .unwrap();
-        rows(&d)
-    }
-
-    fn check(cases: &[(&str, &str, &[&str])]) {
-        for (name, src, want) in cases {
-            assert_eq!(claims(src), *want, "{name}");
-        }
-    }
+    use crate::attribution::rule_tests::check;
 
     #[test]
     fn the_list_parses_and_knows_its_classes() {
