@@ -57,17 +57,21 @@ pub enum ClaimKind {
     Belief,
     /// A document, poll, study or record as source (`polls show ...`, `the report found ...`).
     Evidence,
+    /// A report of a communicative act whose content is a noun phrase (`X criticized the plan`,
+    /// `X called for an inquiry`): the narrator's report of a speech act.
+    SpeechAct,
     Action,
 }
 
 impl ClaimKind {
     /// Every kind, in CSV contract order.
-    pub const ALL: [ClaimKind; 6] = [
+    pub const ALL: [ClaimKind; 7] = [
         ClaimKind::DirectQuote,
         ClaimKind::IndirectQuote,
         ClaimKind::MixedQuote,
         ClaimKind::Belief,
         ClaimKind::Evidence,
+        ClaimKind::SpeechAct,
         ClaimKind::Action,
     ];
 
@@ -79,6 +83,7 @@ impl ClaimKind {
             ClaimKind::MixedQuote => "mixed_quote",
             ClaimKind::Belief => "belief",
             ClaimKind::Evidence => "evidence",
+            ClaimKind::SpeechAct => "speech_act",
             ClaimKind::Action => "action",
         }
     }
@@ -96,7 +101,7 @@ impl ClaimKind {
         )
     }
 
-    /// Any attributed content (speech, belief, evidence): every kind but `action`.
+    /// Any attributed content (speech, belief, evidence, speech act): every kind but `action`.
     pub fn is_claim(&self) -> bool {
         *self != ClaimKind::Action
     }
@@ -265,6 +270,7 @@ mod tests {
                 "mixed_quote",
                 "belief",
                 "evidence",
+                "speech_act",
                 "action"
             ]
         );
@@ -294,7 +300,8 @@ mod tests {
             .into_iter()
             .filter(|k| k.is_claim())
             .collect();
-        assert_eq!(claims.len(), 5);
+        assert_eq!(claims.len(), 6);
+        assert!(claims.contains(&ClaimKind::SpeechAct));
         assert!(!claims.contains(&ClaimKind::Action));
     }
 }

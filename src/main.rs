@@ -146,10 +146,13 @@ enum Kinds {
     All,
     /// Reported speech: direct, indirect and mixed quotes.
     Quotes,
-    /// Every kind but actions: speech, beliefs and evidence.
+    /// Every kind but actions: speech, beliefs, evidence and speech acts.
     Claims,
     Beliefs,
     Evidence,
+    /// Reports of a speech act with a noun-phrase content (`X criticized the plan`).
+    #[value(name = "speech_acts")]
+    SpeechActs,
     Actions,
     Direct,
     Indirect,
@@ -392,6 +395,7 @@ impl RuleArgs {
                     .collect(),
                 Kinds::Beliefs => vec![Belief],
                 Kinds::Evidence => vec![Evidence],
+                Kinds::SpeechActs => vec![SpeechAct],
                 Kinds::Actions => vec![Action],
                 Kinds::Direct => vec![DirectQuote],
                 Kinds::Indirect => vec![IndirectQuote],

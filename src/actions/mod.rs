@@ -68,6 +68,13 @@ impl Stage for ActionFinder {
             })
             .filter_map(|c| c.verb_head)
             .filter(|&v| !matches!(cue_of(doc, self.lexicon, v), Some((CueClass::Act, _))))
+            // A speech act (`criticized the plan`) is reported as one, not as an action.
+            .chain(
+                doc.claims
+                    .iter()
+                    .filter(|c| c.kind == ClaimKind::SpeechAct)
+                    .filter_map(|c| c.verb_head),
+            )
             .collect();
         // Complements of cognition verbs (`Investors fear that the bank will fail`) are
         // thoughts, not narrated events.
@@ -246,7 +253,10 @@ fn active(doc: &Document, verb: &ActionVerb) -> Option<Found> {
 
 /// `arrested the student`.
 fn direct_object(doc: &Document, verb: &ActionVerb) -> Option<usize> {
-    doc.children_with(verb.token, "obj").next()
+    doc.children_with(verb.token, "obj")
+        .next()
+        // `urged residents to leave`: the addressee, when the parser made it an indirect object
+        .or_else(|| doc.children_with(verb.token, "iobj").next())
 }
 
 /// `called on Trump`: the noun the particle attaches to.

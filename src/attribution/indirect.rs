@@ -54,12 +54,21 @@ pub fn claims(
         // Inside one quotation, or opening with one (`X said: "..."`): a direct quote,
         // attributed there. A quotation that starts inside the clause makes it mixed.
         let outer = |q: &Quotation| q.open.cover(q.close.unwrap_or(q.content));
-        if quotes.iter().any(|q| {
-            let o = outer(q);
-            o.contains(what)
-                || (what.start >= o.start && what.start <= q.content.start)
-                || (o.start < what.start && what.start < o.end)
-        }) {
+        let runs_on = super::mixed::runs_on_after_quotation(
+            &doc.text,
+            quotes,
+            what,
+            found.cue,
+            found.speaker.map(|h| mention(doc, h)),
+        );
+        if !runs_on
+            && quotes.iter().any(|q| {
+                let o = outer(q);
+                o.contains(what)
+                    || (what.start >= o.start && what.start <= q.content.start)
+                    || (o.start < what.start && what.start < o.end)
+            })
+        {
             continue;
         }
         let mut kind = ClaimKind::IndirectQuote;
@@ -111,7 +120,7 @@ fn extend_to_quote(quotes: &[Quotation], what: Span) -> Span {
 
 /// A cue verb's speaker, unless it is a participle or relative clause with no subject of its
 /// own (`the report, published ...`): such a verb reports nothing by itself.
-fn speaking(doc: &Document, lex: &Lexicon, cue: &CueVerb) -> Option<Option<usize>> {
+pub(super) fn speaking(doc: &Document, lex: &Lexicon, cue: &CueVerb) -> Option<Option<usize>> {
     let v = cue.token;
     let who = subject(doc, v).map(|s| s.head);
     let rel = doc.tokens[v].deprel.as_str();

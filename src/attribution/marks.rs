@@ -1,4 +1,5 @@
-//! Quote marks paired into quotations: straight `"` and `'`, curly `“ ”` and `‘ ’`, `« »`, `„`.
+//! Quote marks paired into quotations: straight `"` and `'`, curly `“ ”` and `‘ ’`, `« »`, `„`,
+//! and the doubled marks of wire and archive texts (`` `` `` ... `''`, `''` ... `''`).
 //!
 //! Rules: a `’` or `'` between letters is an apostrophe (`Ukraine’s`, `don't`); a quotation
 //! still open at the end of a paragraph continues when the next paragraph opens with a quote
@@ -79,6 +80,10 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
             });
             let letter_before = prev.is_some_and(|p| p.is_alphanumeric());
             let letter_after = next.is_some_and(|n| n.is_alphanumeric());
+            if let Some(step) = doubled_mark(&chars, k, &mut outer, &mut out, text) {
+                k += step;
+                continue;
+            }
             match outer {
                 None => {
                     let fam = if let Some(f) = opening(c) {
@@ -158,6 +163,49 @@ pub fn quotations(text: &str, paragraphs: &[Span]) -> Vec<Quotation> {
     out
 }
 
+/// `` ``...'' `` and `''...''` (wire and archive texts): two backquotes or two apostrophes as one
+/// double mark. Opens (`` `` `` anywhere, `''` before a word) or closes (`''` after a word) the
+/// quotation at `chars[k]`; the number of characters taken, or `None` for no doubled mark.
+fn doubled_mark(
+    chars: &[(usize, char)],
+    k: usize,
+    outer: &mut Option<(Family, Span, usize)>,
+    out: &mut Vec<Quotation>,
+    text: &str,
+) -> Option<usize> {
+    let (pos, c) = chars[k];
+    if !matches!(c, '`' | '\'') || chars.get(k + 1).map(|&(_, n)| n) != Some(c) {
+        return None;
+    }
+    let mark = Span::new(pos, pos + 2 * c.len_utf8());
+    let before = k.checked_sub(1).map(|i| chars[i].1);
+    let after = chars.get(k + 2).map(|&(_, n)| n);
+    match *outer {
+        None if c == '`'
+            || (before.is_none_or(char::is_whitespace)
+                && after.is_some_and(char::is_alphanumeric)) =>
+        {
+            *outer = Some((Family::Double, mark, mark.end));
+            Some(2)
+        }
+        Some((Family::Double, open, start))
+            if c == '\'' && before.is_some_and(|b| !b.is_whitespace()) =>
+        {
+            let content = Span::new(start, pos).trim(text);
+            if !content.is_empty() {
+                out.push(Quotation {
+                    open,
+                    close: Some(mark),
+                    content,
+                });
+            }
+            *outer = None;
+            Some(2)
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +244,13 @@ mod tests {
             ),
             ("\"", &[]),
             ("”stray close", &[]),
+            ("``We will win,'' she said.", &["We will win,"]),
+            (
+                "''We will win,'' she said, ``and soon.''",
+                &["We will win,", "and soon."],
+            ),
+            ("The players'' union voted; the pipe is 5'' wide.", &[]),
+            ("A single `tick` is no quote.", &[]),
         ];
         for (text, want) in cases {
             assert_eq!(quotes(text), *want, "{text}");

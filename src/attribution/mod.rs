@@ -14,19 +14,26 @@
 //! The rules, each one function, run in this order ([`INDIRECT_RULES`] then [`DIRECT_RULES`]):
 //!
 //! **Indirect and mixed** ([`indirect`]), tried on every token outside a quotation; the first
-//! that matches gives the claim. A content that holds part of a quotation makes it mixed.
+//! that matches gives the claim. A content that holds part of a quotation makes it mixed, and
+//! so does one that opens with a quotation and goes on past it ([`mixed`]: `"We will be ready"
+//! before the vote in March, she said.`).
 //! 1. [`indirect::as_clause`]: `..., as stated by X` / `As X told the Post, CLAUSE`: a passive
 //!    or `as` cue speaks for the clause it hangs from.
 //! 2. [`indirect::complement`]: `X announced that ...`: a cue verb's clausal complement (the
 //!    commonest form of reported speech).
-//! 3. [`indirect::reporting_clause`]: `..., the ministry said on Friday.`: a cue in parataxis
+//! 3. [`parenthetical::parenthetical`]: `The policy, officials said, will cost billions.`,
+//!    `The deal, according to two diplomats, was signed`: a reporting clause or cue phrase
+//!    between commas reports the sentence around it (the whole sentence is the content).
+//! 4. [`indirect::reporting_clause`]: `..., the ministry said on Friday.`: a cue in parataxis
 //!    reports the clause around it.
-//! 4. [`indirect::act_on_object`]: `called on X to ...`, `criticized X as Y`: a speech act's
+//! 5. [`indirect::act_on_object`]: `called on X to ...`, `criticized X as Y`: a speech act's
 //!    object and its complement are what was said.
-//! 5. [`indirect::according_to`]: `according to X, CLAUSE`: a cue phrase, not a verb.
-//! 6. [`indirect::claim_noun`]: `X's statement that ...`: a claim noun with its clause.
-//! 7. [`indirect::declined_to_comment`]: `X declined to comment`: a report of no content.
-//! 8. [`indirect::headline_colon`]: `Merkel: Europe must ...`: a headline's source and colon.
+//! 6. [`request::request`]: `urged residents to conserve water`, `asked parliament to ...`: an
+//!    addressee and a `to` infinitive after a speech or act cue.
+//! 7. [`indirect::according_to`]: `according to X, CLAUSE`: a cue phrase, not a verb.
+//! 8. [`indirect::claim_noun`]: `X's statement that ...`: a claim noun with its clause.
+//! 9. [`indirect::declined_to_comment`]: `X declined to comment`: a report of no content.
+//! 10. [`indirect::headline_colon`]: `Merkel: Europe must ...`: a headline's source and colon.
 //!
 //! **Direct** ([`direct`]), tried on each quotation not taken by a mixed quote; the first that
 //! matches attributes it. A split quotation (`"A," she said, "B."`) gives two rows with the same
@@ -56,6 +63,12 @@
 //!    `results point to a landslide`.
 //! 5. [`stance::reporting_clause`]: `..., analysts believe.` / `..., a new poll shows.`
 //!
+//! **Speech acts** ([`speech_act`], verbs and their classes in `speech_acts.txt`), after the
+//! stance rules, on every token outside a quotation: a listed verb with an agent and a
+//! noun-phrase content (`X criticized the plan as insufficient`, `X called for an inquiry`,
+//! `the deal was condemned by unions`) gives a `speech_act`; an indirect quote of exactly that
+//! content (`act_on_object`'s `criticized X as Y`) becomes one. Its verb is then no action.
+//!
 //! Speaker resolution (`entity`) happens later, in `resolve`; `actions` (which runs before
 //! `resolve`) reads the quotations stored here.
 
@@ -64,7 +77,15 @@ pub mod direct;
 pub mod indirect;
 pub mod lexicon;
 pub mod marks;
+pub mod mixed;
+pub mod parenthetical;
+#[cfg(test)]
+mod report_forms_tests;
+pub mod request;
+#[cfg(test)]
+mod rule_tests;
 pub mod speaker;
+pub mod speech_act;
 pub mod stance;
 
 pub use cues::cue_of;
@@ -97,8 +118,10 @@ pub const STANCE_RULES: &[StanceRule] = &[
 pub const INDIRECT_RULES: &[IndirectRule] = &[
     indirect::as_clause,
     indirect::complement,
+    parenthetical::parenthetical,
     indirect::reporting_clause,
     indirect::act_on_object,
+    request::request,
     indirect::according_to,
     indirect::claim_noun,
     indirect::declined_to_comment,
@@ -118,6 +141,7 @@ pub const DIRECT_RULES: &[DirectRule] = &[
 /// The attribution stage. No [`crate::stage::RuleOptions`] changes what it finds.
 pub struct QuoteFinder {
     lexicon: &'static Lexicon,
+    speech_acts: &'static speech_act::SpeechActs,
 }
 
 impl QuoteFinder {
@@ -125,6 +149,7 @@ impl QuoteFinder {
     pub fn new() -> QuoteFinder {
         QuoteFinder {
             lexicon: Lexicon::get(),
+            speech_acts: speech_act::SpeechActs::get(),
         }
     }
 }
@@ -153,6 +178,7 @@ impl Stage for QuoteFinder {
         let mut used = vec![false; quotes.len()];
         let mut claims = indirect::claims(doc, self.lexicon, &quotes, &mut used);
         stance::claims(doc, self.lexicon, &quotes, &mut used, &mut claims);
+        speech_act::claims(doc, self.speech_acts, &quotes, &mut claims);
         let direct = direct::claims(doc, self.lexicon, &quotes, &used, &claims);
         // A complement that is exactly a direct quotation is reported once, as direct.
         claims.retain(|c| {

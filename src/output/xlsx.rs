@@ -14,7 +14,13 @@ use std::collections::HashMap;
 use std::io::{Seek, Write};
 
 /// Kinds in column order of the summary sheets.
-const KINDS: [ClaimKind; 6] = ClaimKind::ALL;
+const KINDS: [ClaimKind; ClaimKind::ALL.len()] = ClaimKind::ALL;
+
+/// The `articles` sheet's error column, after the counts.
+const ERROR_COLUMN: ColNum = 2 + KINDS.len() as ColNum;
+
+/// The `entities` sheet's articles column, after the counts.
+const ARTICLES_COLUMN: ColNum = 3 + KINDS.len() as ColNum;
 
 /// Rows of one worksheet, the header included (Excel's limit).
 const SHEET_ROWS: RowNum = 1_048_576;
@@ -24,7 +30,7 @@ const CELL_CHARS: usize = 32_767;
 
 /// Rows of one article per kind, in `KINDS` order.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct KindCounts([usize; 6]);
+pub struct KindCounts([usize; KINDS.len()]);
 
 impl KindCounts {
     fn add(&mut self, kind: ClaimKind) {
@@ -91,7 +97,7 @@ impl<W: Write> XlsxWriter<W> {
             &mut book,
             "articles",
             &ARTICLE_HEADER,
-            &[(0, 30.0), (8, 60.0)],
+            &[(0, 30.0), (ERROR_COLUMN, 60.0)],
             sheet_rows,
         )
         .map_err(io)?;
@@ -166,7 +172,7 @@ impl<W: Write> XlsxWriter<W> {
             sheet.write_number(r, c, n as f64).map_err(io)?;
         }
         if let Some(e) = error {
-            text(sheet, r, 8, e, None).map_err(io)?;
+            text(sheet, r, ERROR_COLUMN, e, None).map_err(io)?;
         }
         Ok(())
     }
@@ -199,7 +205,7 @@ impl<W: Write> XlsxWriter<W> {
                 sheet.write_number(r, c, n as f64).map_err(io)?;
             }
             sheet
-                .write_number(r, 9, counts.articles as f64)
+                .write_number(r, ARTICLES_COLUMN, counts.articles as f64)
                 .map_err(io)?;
         }
         for stream in [self.claims, entities, self.articles] {
@@ -218,7 +224,7 @@ impl<W: Write> XlsxWriter<W> {
     }
 }
 
-const ARTICLE_HEADER: [&str; 9] = [
+const ARTICLE_HEADER: [&str; 10] = [
     "article",
     "rows",
     "direct_quote",
@@ -226,11 +232,12 @@ const ARTICLE_HEADER: [&str; 9] = [
     "mixed_quote",
     "belief",
     "evidence",
+    "speech_act",
     "action",
     "error",
 ];
 
-const ENTITY_HEADER: [&str; 10] = [
+const ENTITY_HEADER: [&str; 11] = [
     "entity",
     "entity_type",
     "total",
@@ -239,6 +246,7 @@ const ENTITY_HEADER: [&str; 10] = [
     "mixed_quote",
     "belief",
     "evidence",
+    "speech_act",
     "action",
     "articles",
 ];
@@ -424,6 +432,8 @@ mod tests {
         w.write(&row("c", ClaimKind::Action, "Bo Ray", "y"))
             .unwrap();
         w.write(&row("c", ClaimKind::MixedQuote, "", "y")).unwrap();
+        w.write(&row("c", ClaimKind::SpeechAct, "Bo Ray", "w"))
+            .unwrap();
         w.article_done("c", None).unwrap();
         let mut book = read(w.finish().unwrap());
         let ents: Vec<Vec<String>> = book
@@ -436,8 +446,8 @@ mod tests {
         assert_eq!(
             ents,
             [
-                ["Bo Ray", "PER", "3", "0", "1", "0", "0", "0", "2", "2"],
-                ["Ann Lee", "PER", "2", "1", "0", "0", "0", "0", "1", "1"],
+                ["Bo Ray", "PER", "4", "0", "1", "0", "0", "0", "1", "2", "2"],
+                ["Ann Lee", "PER", "2", "1", "0", "0", "0", "0", "0", "1", "1"],
             ]
         );
         let arts: Vec<Vec<String>> = book
@@ -450,9 +460,9 @@ mod tests {
         assert_eq!(
             arts,
             [
-                ["a", "3", "1", "1", "0", "0", "0", "1", ""],
-                ["b", "0", "0", "0", "0", "0", "0", "0", "binary file"],
-                ["c", "3", "0", "0", "1", "0", "0", "2", ""],
+                ["a", "3", "1", "1", "0", "0", "0", "0", "1", ""],
+                ["b", "0", "0", "0", "0", "0", "0", "0", "0", "binary file"],
+                ["c", "4", "0", "0", "1", "0", "0", "1", "2", ""],
             ]
         );
     }

@@ -1,5 +1,5 @@
 //! The folder's `index.html`: every resolved entity across the articles (its quotes, beliefs,
-//! evidence, actions and the articles it appears in, linked) and every article (its counts
+//! evidence, speech acts, actions and the articles it appears in, linked) and every article (its counts
 //! and a link, or the error that stopped it). Both tables sort by any column.
 
 use super::html::component;
@@ -15,6 +15,7 @@ pub struct Counts {
     pub quotes: usize,
     pub beliefs: usize,
     pub evidence: usize,
+    pub speech_acts: usize,
     pub actions: usize,
 }
 
@@ -24,13 +25,14 @@ impl Counts {
             "direct_quote" | "indirect_quote" | "mixed_quote" => self.quotes += 1,
             "belief" => self.beliefs += 1,
             "evidence" => self.evidence += 1,
+            "speech_act" => self.speech_acts += 1,
             "action" => self.actions += 1,
             _ => {}
         }
     }
 
     fn total(&self) -> usize {
-        self.quotes + self.beliefs + self.evidence + self.actions
+        self.quotes + self.beliefs + self.evidence + self.speech_acts + self.actions
     }
 }
 
@@ -128,7 +130,7 @@ impl Index {
             )
         };
         let num_cells = |c: &Counts| {
-            [c.quotes, c.beliefs, c.evidence, c.actions]
+            [c.quotes, c.beliefs, c.evidence, c.speech_acts, c.actions]
                 .iter()
                 .map(|&n| num_cell(n))
                 .collect::<String>()
@@ -140,12 +142,13 @@ impl Index {
         } else {
             write!(
                 out,
-                "<table class=\"sortable\" id=\"entities\">\n<caption>Resolved names across all articles; choose a column heading to sort.</caption>\n<thead><tr>{}{}{}{}{}{}{}</tr></thead>\n<tbody>\n",
+                "<table class=\"sortable\" id=\"entities\">\n<caption>Resolved names across all articles; choose a column heading to sort.</caption>\n<thead><tr>{}{}{}{}{}{}{}{}</tr></thead>\n<tbody>\n",
                 sort_th("Entity", "text"),
                 sort_th("Type", "text"),
                 sort_th("Quotes", "num"),
                 sort_th("Beliefs", "num"),
                 sort_th("Evidence", "num"),
+                sort_th("Speech acts", "num"),
                 sort_th("Actions", "num"),
                 sort_th("Articles", "num"),
             )
@@ -188,11 +191,12 @@ impl Index {
         write!(
             out,
             "<section aria-labelledby=\"art-h\">\n<h2 id=\"art-h\">Articles</h2>\n\
-             <table class=\"sortable\" id=\"articles\">\n<caption>Each article's claims; failed articles show their error.</caption>\n<thead><tr>{}{}{}{}{}{}</tr></thead>\n<tbody>\n",
+             <table class=\"sortable\" id=\"articles\">\n<caption>Each article's claims; failed articles show their error.</caption>\n<thead><tr>{}{}{}{}{}{}{}</tr></thead>\n<tbody>\n",
             sort_th("Article", "text"),
             sort_th("Quotes", "num"),
             sort_th("Beliefs", "num"),
             sort_th("Evidence", "num"),
+            sort_th("Speech acts", "num"),
             sort_th("Actions", "num"),
             sort_th("Claims", "num"),
         )
@@ -211,7 +215,7 @@ impl Index {
                 .unwrap(),
                 (None, error) => writeln!(
                     out,
-                    "<tr class=\"failed\"><th scope=\"row\" data-sort=\"{}\">{}</th><td colspan=\"5\" data-sort=\"-1\"><strong class=\"bad\">failed:</strong> {}</td></tr>",
+                    "<tr class=\"failed\"><th scope=\"row\" data-sort=\"{}\">{}</th><td colspan=\"6\" data-sort=\"-1\"><strong class=\"bad\">failed:</strong> {}</td></tr>",
                     escape(&a.name),
                     escape(&a.name),
                     escape(error.as_deref().unwrap_or_default()),

@@ -42,7 +42,7 @@ pub struct KindInfo {
 
 /// Every kind of the CSV contract, in the order the pages list them. Each has its colours in
 /// `style.css` (`ct-NAME`, `cue-NAME`).
-pub const KINDS: [KindInfo; 6] = [
+pub const KINDS: [KindInfo; 7] = [
     KindInfo {
         name: "direct_quote",
         label: "Direct quote",
@@ -82,6 +82,14 @@ pub const KINDS: [KindInfo; 6] = [
         one: "piece of evidence",
         many: "pieces of evidence",
         many_title: "Evidence",
+    },
+    KindInfo {
+        name: "speech_act",
+        label: "Speech act",
+        short: "Act",
+        one: "speech act",
+        many: "speech acts",
+        many_title: "Speech acts",
     },
     KindInfo {
         name: "action",
