@@ -41,6 +41,13 @@ pub const FIRST_AND_SECOND_PERSON: &[&str] = &["i", "we", "you"];
 /// The first person (`I think`, `we want`).
 pub const FIRST_PERSON: &[&str] = &["i", "we"];
 
+/// The first person in any case (`I`, `me`, `we`, `us`): an act the writer performs (`we condemn`).
+pub const FIRST_PERSON_ANY_CASE: &[&str] = &["i", "me", "we", "us"];
+
+/// Prepositions and marks that carry a speech act's content after its object (`blamed X for Y`,
+/// `accused X of Y`, `criticized X as Y`).
+pub const CONTENT_MARKS: &[&str] = &["for", "of", "as"];
+
 /// Focus adverbs that may open a noun phrase (`Even his allies`).
 pub const FOCUS_ADVERBS: &[&str] = &["even", "only", "also", "just"];
 

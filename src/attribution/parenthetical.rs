@@ -10,7 +10,6 @@
 use super::cues::CueVerb;
 use super::indirect::{speaking, Reported};
 use super::lexicon::{CueClass, Lexicon};
-use super::stance::StanceWords;
 use crate::document::Document;
 
 /// Rule `indirect::parenthetical`. A cue verb with its own subject and no content of its own
@@ -61,12 +60,12 @@ fn reporting_verb(
     let speaker = match class {
         CueClass::Speech | CueClass::Act => {
             let cue = CueVerb::at(doc, lex, v)?;
-            speaking(doc, &cue)??
+            speaking(doc, lex, &cue)??
         }
         // `the study found`: evidence (a belief would need its holder's words; not here)
         CueClass::Think => {
             let s = super::speaker::subject(doc, v)?.head;
-            StanceWords::get().is_document(doc, s).then_some(s)?
+            lex.is_document(doc, s).then_some(s)?
         }
     };
     // its own content makes it another form (`officials said the policy ...`)

@@ -7,19 +7,20 @@ use super::cues::{naming, CueVerb};
 use super::indirect::{speaking, Reported};
 use super::lexicon::Lexicon;
 use crate::document::Document;
+use crate::function_words::{self, FIRST_AND_SECOND_PERSON};
 
 /// Rule `indirect::request`. A speech or act cue with an addressee after it and a `to`
 /// infinitive after the addressee; the cue's subject asks.
 pub fn request(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
     let cue = CueVerb::at(doc, lex, v)?;
     // `called her mother to ask`: a phone call, not a request
-    if naming(doc, v) && cue.particle.is_none() {
+    if naming(doc, lex, v) && cue.particle.is_none() {
         return None;
     }
-    let who = speaking(doc, &cue)??;
+    let who = speaking(doc, lex, &cue)??;
     // `I asked the people of this city to ...`, `you asked him to ...`: the speaker's own or the
     // listener's request, in a speech or an interview, not a report
-    if matches!(doc.lower(who).as_str(), "i" | "we" | "you") {
+    if function_words::is(FIRST_AND_SECOND_PERSON, &doc.lower(who)) {
         return None;
     }
     let infinitive = doc.children[v].iter().copied().find(|&x| {

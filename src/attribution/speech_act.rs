@@ -15,6 +15,7 @@ use super::marks::Quotation;
 use super::new_claim;
 use super::speaker::{content_span, mention, subject};
 use crate::document::{Claim, ClaimKind, Document};
+use crate::function_words::{self, CONTENT_MARKS, FIRST_PERSON_ANY_CASE};
 use crate::model::labels::EntityType;
 use crate::span::Span;
 use std::collections::{HashMap, HashSet};
@@ -237,7 +238,7 @@ fn prepositional(doc: &Document, acts: &SpeechActs, v: usize) -> Option<Act> {
 /// `I thank you for ...`, `we condemn ...`: the writer's or speaker's own act, performed rather
 /// than reported (and inside a speech, the speech's, not an attribution).
 fn first_person(doc: &Document, agent: usize) -> bool {
-    matches!(doc.lower(agent).as_str(), "i" | "we" | "me" | "us")
+    function_words::is(FIRST_PERSON_ANY_CASE, &doc.lower(agent))
 }
 
 /// The `by` phrase of a passive (`condemned by unions`).
@@ -253,14 +254,13 @@ fn by_agent(doc: &Document, v: usize) -> Option<usize> {
 /// The content's complement after the object: a `for`/`of`/`as` phrase or clause
 /// (`blamed the weather for the delay`, `accused Y of lying`, `criticized X as insufficient`).
 fn complement(doc: &Document, v: usize, object: usize) -> Option<usize> {
-    const MARKS: &[&str] = &["for", "of", "as"];
     doc.children[v].iter().copied().find(|&x| {
         x > object
             && matches!(doc.tokens[x].deprel.as_str(), "obl" | "advcl" | "xcomp")
             && doc.children[x].iter().any(|&m| {
                 m < x
                     && matches!(doc.tokens[m].deprel.as_str(), "case" | "mark")
-                    && MARKS.contains(&doc.lower(m).as_str())
+                    && function_words::is(CONTENT_MARKS, &doc.lower(m))
             })
     })
 }
