@@ -301,7 +301,7 @@ impl ExactModel {
                     kernels::dots(isa, &qk, len, len, &mut p, len);
                     for row in p.chunks_exact_mut(len.max(1)) {
                         row.iter_mut().for_each(|v| *v *= scale);
-                        kernels::softmax(row);
+                        kernels::softmax(isa, row);
                     }
                     let mut ctx = vec![0f32; len * dh];
                     let v = &rows[2 * d + h * dh..];

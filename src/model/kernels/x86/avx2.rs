@@ -1,6 +1,6 @@
 //! The AVX2 build: the integer product (`vpmaddwd` on ymm), the quantizer, the float
-//! products (`dots`, `weighted_sums`) by register blocks, and `gelu` 8 lanes at a time.
-//! Invariant: each function gives the bits of the portable code its doc names (exact
+//! products (`dots`, `weighted_sums`) by register blocks, and `gelu` and `exp` 8 lanes at a
+//! time. Invariant: each function gives the bits of the portable code its doc names (exact
 //! integers; floats in the same order, multiply then add, never fused).
 
 use super::super::floats::Rows;
@@ -321,5 +321,22 @@ pub unsafe fn gelu(x: &mut [f32]) {
     }
     for v in chunks.into_remainder() {
         *v = math::gelu(*v);
+    }
+}
+
+/// `x[i] = math::exp(x[i] - shift)` in place, 8 at a time, the tail by the scalar code.
+///
+/// # Safety
+/// The CPU must have AVX2.
+#[target_feature(enable = "avx2")]
+pub unsafe fn exp_shifted(x: &mut [f32], shift: f32) {
+    let s = _mm256_set1_ps(shift);
+    let mut chunks = x.chunks_exact_mut(8);
+    for c in &mut chunks {
+        let v = _mm256_sub_ps(_mm256_loadu_ps(c.as_ptr()), s);
+        _mm256_storeu_ps(c.as_mut_ptr(), exp8(v));
+    }
+    for v in chunks.into_remainder() {
+        *v = math::exp(*v - shift);
     }
 }
