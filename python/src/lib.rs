@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use whosaid::document::ClaimKind;
 use whosaid::input::{Article, Unit};
 use whosaid::model::{ModelConfig, Precision};
@@ -27,6 +28,11 @@ type Outcome = (String, Option<Vec<Py<PyTuple>>>, Option<String>);
 struct Core {
     pipeline: Pipeline,
     pool: rayon::ThreadPool,
+    /// One batch in the pipeline at a time. The model stage holds its lock while it runs
+    /// parallel work on this pool; a second batch entering the pool meanwhile could be picked up
+    /// by a worker waiting inside the first and block on that lock for good. A batch already
+    /// uses every thread of the pool, so waiting costs no throughput.
+    running: Mutex<()>,
     threads: usize,
     kinds: Vec<ClaimKind>,
     max_bytes: u64,
@@ -68,6 +74,7 @@ impl Core {
         Ok(Core {
             pipeline,
             pool,
+            running: Mutex::new(()),
             threads,
             kinds,
             max_bytes: (max_mb * 1e6) as u64,
@@ -176,8 +183,11 @@ impl Core {
             let file =
                 std::fs::File::create(&output).map_err(|e| format!("{}: {e}", output.display()))?;
             let out = std::io::BufWriter::new(file);
-            let (stats, mut out) = whosaid::pipeline::run(&self.pipeline, &articles, out, &opts)
-                .map_err(|e| format!("{}: {e}", output.display()))?;
+            let (stats, mut out) = {
+                let _one = self.running.lock().unwrap_or_else(|p| p.into_inner());
+                whosaid::pipeline::run(&self.pipeline, &articles, out, &opts)
+            }
+            .map_err(|e| format!("{}: {e}", output.display()))?;
             std::io::Write::flush(&mut out).map_err(|e| format!("{}: {e}", output.display()))?;
             Ok((
                 stats.articles + missing.len(),
@@ -199,10 +209,11 @@ impl Core {
         let (names, texts): (Vec<String>, Vec<Result<String, String>>) = texts.into_iter().unzip();
         let failed: Vec<Option<String>> = texts.iter().map(|t| t.clone().err()).collect();
         let read: Vec<String> = texts.into_iter().flatten().collect();
-        let mut docs = self
-            .pool
-            .install(|| self.pipeline.process_many(read))
-            .into_iter();
+        let mut docs = {
+            let _one = self.running.lock().unwrap_or_else(|p| p.into_inner());
+            self.pool.install(|| self.pipeline.process_many(read))
+        }
+        .into_iter();
         names
             .into_iter()
             .zip(failed)
