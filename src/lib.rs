@@ -23,6 +23,11 @@
 //! marks every stage agrees on; [`eval::Prf`] is every precision/recall/F1. [`files`] reads
 //! data files with the path in the error; [`testing`] is what tests do when an input is missing.
 //! [`profile`] times the stages and the model's parts (`whosaid bench --profile`).
+//!
+//! The `torch` feature (on by default) adds libtorch through rust-bert and tch: training
+//! (`train::train`), calibration and the libtorch precisions. Without it (the lean build,
+//! `default-features = false`) everything else works, with the default precision, on the same
+//! weights and giving the same rows.
 
 pub mod actions;
 pub mod attribution;

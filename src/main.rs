@@ -83,12 +83,32 @@ enum Command {
     /// (scripts/bench.sh puts it next to spaCy at equal cores).
     Bench(BenchArgs),
     /// Train the model heads (and fine-tune the encoder) from ../shared/data.
+    #[cfg(feature = "torch")]
     Train(whosaid::train::TrainConfig),
     /// Train a NER head on the frozen encoder of a jointly trained model (second phase).
+    #[cfg(feature = "torch")]
     TrainNer(whosaid::train::ner::NerTrainConfig),
     /// Measure the int8 calibration (input ranges of the encoder's linear layers) of the model
     /// on training text and write it into the model's JSON (`train` does this at its end).
+    #[cfg(feature = "torch")]
     Calibrate(DataArgs),
+    /// Train the model heads: needs the full build (libtorch), not this lean one.
+    #[cfg(not(feature = "torch"))]
+    Train(FullBuildOnly),
+    /// Train a NER head: needs the full build (libtorch), not this lean one.
+    #[cfg(not(feature = "torch"))]
+    TrainNer(FullBuildOnly),
+    /// Measure the int8 calibration: needs the full build (libtorch), not this lean one.
+    #[cfg(not(feature = "torch"))]
+    Calibrate(FullBuildOnly),
+}
+
+/// The arguments of a command the lean build lacks, taken as they come (it exits 2 anyway).
+#[cfg(not(feature = "torch"))]
+#[derive(Args)]
+struct FullBuildOnly {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    _args: Vec<String>,
 }
 
 /// Which articles, and how many at once: shared by the commands that process folders.
@@ -264,8 +284,11 @@ fn main() -> ExitCode {
 
 fn dispatch(cli: Cli) -> Result<ExitCode> {
     let model = cli.global.model_config();
+    if cfg!(not(feature = "torch")) && model.precision != Precision::Int8 {
+        return full_build_only(&format!("--precision {}", model.precision));
+    }
     // libtorch's own pool, capped so it never oversubscribes the cores (run sets it per --threads)
-    tch::set_num_threads(threads(None) as i32);
+    torch_threads(threads(None));
     match cli.command {
         Command::Run(args) => run(model, args),
         Command::Show(args) => show(model, args),
@@ -278,17 +301,26 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Check(a) => check(model, a),
         Command::Eval(a) => eval(model, a),
         Command::Bench(a) => bench(model, a),
+        #[cfg(not(feature = "torch"))]
+        Command::Train(_) => full_build_only("train"),
+        #[cfg(not(feature = "torch"))]
+        Command::TrainNer(_) => full_build_only("train-ner"),
+        #[cfg(not(feature = "torch"))]
+        Command::Calibrate(_) => full_build_only("calibrate"),
+        #[cfg(feature = "torch")]
         Command::Train(mut cfg) => {
             cfg.encoder_dir = model.encoder_dir;
             whosaid::train::train(&cfg)?;
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "torch")]
         Command::TrainNer(mut cfg) => {
             cfg.model = model.weights.context("no model weights given")?;
             cfg.encoder_dir = model.encoder_dir;
             whosaid::train::ner::train_ner(&cfg)?;
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "torch")]
         Command::Calibrate(a) => {
             let weights = model.weights.context("no model weights given")?;
             whosaid::train::calibrate(&a.data, &model.encoder_dir, &weights)?;
@@ -296,6 +328,26 @@ fn dispatch(cli: Cli) -> Result<ExitCode> {
         }
     }
 }
+
+/// What the lean build (`--no-default-features`, no libtorch) says to what only the full
+/// build does: a set-up error, exit 2, nothing run.
+fn full_build_only(what: &str) -> Result<ExitCode> {
+    eprintln!(
+        "whosaid: {what} needs the full build, with libtorch (`cargo build --release`, the \
+         default `torch` feature); this is the lean build (--no-default-features): int8 only"
+    );
+    Ok(ExitCode::from(2))
+}
+
+/// Caps libtorch's own thread pool (our kernels size theirs from rayon's).
+#[cfg(feature = "torch")]
+fn torch_threads(n: usize) {
+    torch_threads(n);
+}
+
+/// No libtorch in the lean build: nothing to cap.
+#[cfg(not(feature = "torch"))]
+fn torch_threads(_: usize) {}
 
 impl GlobalArgs {
     fn model_config(&self) -> ModelConfig {
@@ -415,7 +467,7 @@ fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
         anyhow::bail!("--format xlsx writes a workbook file: give -o FILE.xlsx, not -");
     }
     let n = threads(args.input.threads);
-    tch::set_num_threads(n as i32);
+    torch_threads(n);
     let mut log = match &args.errors {
         Some(p) => Some(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?,
@@ -457,7 +509,7 @@ fn run(model: ModelConfig, args: RunArgs) -> Result<ExitCode> {
 
 fn show(model: ModelConfig, args: ShowArgs) -> Result<ExitCode> {
     let n = threads(args.input.threads);
-    tch::set_num_threads(n as i32);
+    torch_threads(n);
     let (articles, unread) = whosaid::input::discover(&args.input.inputs, &args.input.ext);
     for (p, e) in &unread {
         eprintln!("whosaid: {p}: {e}");
@@ -595,7 +647,7 @@ fn eval(model: ModelConfig, args: EvalArgs) -> Result<ExitCode> {
 
 fn bench(model: ModelConfig, args: BenchArgs) -> Result<ExitCode> {
     let n = threads(args.threads);
-    tch::set_num_threads(n as i32);
+    torch_threads(n);
     if args.profile {
         whosaid::profile::enable();
     }

@@ -1,5 +1,46 @@
 //! Decoding head scores into structures: a well-formed dependency tree (Eisner's projective
-//! algorithm with exactly one word attached to the root) and valid BIO entity sequences.
+//! algorithm with exactly one word attached to the root), valid BIO entity sequences, and the
+//! best UPOS tag and relation. Both inference paths (our kernels and libtorch) decode here.
+
+use super::labels::{self, NER_TAGS, UPOS};
+use super::Analysis;
+
+/// A sentence of `n` words decoded from its head scores, relations left empty (they are scored
+/// at the chosen heads, then picked by [`argmax`]):
+/// - `arcs`: log-probabilities of heads `0..=n` (0 = root) of dependent `d` (1-based) at
+///   `arcs[(d - 1) * stride + h]`;
+/// - `ner`: BIO log-probabilities, `NER_TAGS.len()` per word;
+/// - `upos`: UPOS scores, `UPOS.len()` per word.
+pub fn sentence(n: usize, arcs: &[f32], stride: usize, ner: &[f32], upos: &[f32]) -> Analysis {
+    let heads = eisner(n, |h, d| arcs[(d - 1) * stride + h]);
+    let ner_scores: Vec<Vec<f32>> = ner
+        .chunks_exact(NER_TAGS.len())
+        .take(n)
+        .map(<[f32]>::to_vec)
+        .collect();
+    let ner = viterbi_bio(&ner_scores, labels::ner_decode);
+    Analysis {
+        upos: upos
+            .chunks_exact(UPOS.len())
+            .take(n)
+            .map(|s| argmax(s) as u8)
+            .collect(),
+        heads,
+        deprels: Vec::new(),
+        ner: ner.into_iter().map(|t| t as u8).collect(),
+    }
+}
+
+/// Index of the first largest value.
+pub fn argmax(v: &[f32]) -> usize {
+    let mut best = 0;
+    for (i, &x) in v.iter().enumerate() {
+        if x > v[best] {
+            best = i;
+        }
+    }
+    best
+}
 
 /// Best projective tree for `n` words given `score(head, dep)`, heads in `0..=n` (0 = root),
 /// dependents in `1..=n`. Returns the head of each word (index 0 is word 1). Exactly one word

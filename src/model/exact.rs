@@ -7,20 +7,19 @@
 //! the heads and the log-softmaxes feeding the decoders are f32 in a fixed order. Sentences of a
 //! batch are laid end to end with no padding and attend only to themselves; quantization ranges
 //! are the calibrated ones, fixed per layer. So a sentence's result does not depend on its
-//! batch-mates, on the thread count, or on the CPU. The weights are those of the var store,
-//! copied out once at load.
+//! batch-mates, on the thread count, or on the CPU. The weights are read from the safetensors
+//! files (`weights.rs`) once at load, in both builds (with and without libtorch).
 
-use super::decode;
-use super::encoder::LINEARS;
-use super::heads::HeadsConfig;
+use super::decode::{self, argmax};
 use super::kernels::{self, dot, Isa, QuantLinear};
 use super::labels::{self, NER_TAGS, SHAPES, UPOS};
+use super::load::{HeadsConfig, LINEARS};
 use super::pieces::SentencePieces;
+use super::weights::{WeightError, Weights};
 use super::Analysis;
 use crate::profile::time;
 use rayon::prelude::*;
 use std::sync::OnceLock;
-use tch::{nn, Kind};
 
 /// The layer-norm epsilon of rust-bert's BERT.
 const EPS: f32 = 1e-12;
@@ -85,50 +84,36 @@ pub struct ExactModel {
     pool: OnceLock<Option<rayon::ThreadPool>>,
 }
 
-/// Why the var store cannot give this path its weights.
+/// Why the weights cannot make this path.
 #[derive(Debug, thiserror::Error)]
 pub enum ExactError {
-    #[error("weight {0} missing")]
-    Missing(String),
+    #[error(transparent)]
+    Weight(#[from] WeightError),
     #[error("weight {name}: {message}")]
     Shape { name: String, message: String },
     #[error("the int8 path needs {want} calibrated ranges, the model has {have} (run `whosaid calibrate`)")]
     Ranges { want: usize, have: usize },
 }
 
-/// Copies a variable out as f32 values with its shape.
-fn take(vs: &nn::VarStore, name: &str) -> Result<(Vec<f32>, Vec<i64>), ExactError> {
-    let vars = vs.variables();
-    let t = vars
-        .get(name)
-        .ok_or_else(|| ExactError::Missing(name.into()))?;
-    let t = t.detach().to_kind(Kind::Float).contiguous();
-    let size = t.size();
-    let values = Vec::<f32>::try_from(t.view([-1])).map_err(|e| ExactError::Shape {
-        name: name.into(),
-        message: e.to_string(),
-    })?;
-    Ok((values, size))
-}
-
 impl ExactModel {
-    /// Copies the weights out of `vs` (rust-bert `BertModel` names at the root, our heads under
+    /// The pass over `weights` (rust-bert `BertModel` names at the root, our heads under
     /// `heads`), quantizing the encoder's linear layers over `ranges` (`LINEARS` per layer).
-    pub fn from_var_store(
-        vs: &nn::VarStore,
+    pub fn new(
+        weights: &Weights,
         layers: usize,
         attention_heads: usize,
         heads: &HeadsConfig,
         ranges: &[(f64, f64)],
     ) -> Result<ExactModel, ExactError> {
-        let want = layers * LINEARS as usize;
+        let want = layers * LINEARS;
         if ranges.len() < want {
             return Err(ExactError::Ranges {
                 want,
                 have: ranges.len(),
             });
         }
-        let get = |name: &str| take(vs, name).map(|t| t.0);
+        let take = |name: &str| weights.get(name);
+        let get = |name: &str| take(name).map(|t| t.0);
         let norm = |prefix: &str| -> Result<Norm, ExactError> {
             Ok(Norm {
                 w: get(&format!("{prefix}.LayerNorm.weight"))?,
@@ -139,7 +124,7 @@ impl ExactModel {
         let mut out = Vec::with_capacity(layers);
         for i in 0..layers {
             let p = format!("encoder.layer.{i}");
-            let r = |j: usize| ranges[i * LINEARS as usize + j];
+            let r = |j: usize| ranges[i * LINEARS + j];
             let (mut qkv_w, mut qkv_b) = (Vec::new(), Vec::new());
             for part in ["query", "key", "value"] {
                 qkv_w.extend(get(&format!("{p}.attention.self.{part}.weight"))?);
@@ -162,23 +147,23 @@ impl ExactModel {
             });
         }
         let dense = |name: &str| -> Result<Dense, ExactError> {
-            let (w, size) = take(vs, &format!("heads.{name}.weight"))?;
+            let (w, size) = take(&format!("heads.{name}.weight"))?;
             Ok(Dense {
                 w,
                 b: Some(get(&format!("heads.{name}.bias"))?),
-                outputs: size[0] as usize,
+                outputs: size[0],
             })
         };
-        let (arc_w, arc_size) = take(vs, "heads.arc_w")?;
-        let a = arc_size[0] as usize;
+        let (arc_w, arc_size) = take("heads.arc_w")?;
+        let a = arc_size[0];
         let mut arc_wt = vec![0f32; a * a];
         for r in 0..a {
             for c in 0..a {
                 arc_wt[c * a + r] = arc_w[r * a + c];
             }
         }
-        let (lab_w, lab_size) = take(vs, "heads.lab_w")?;
-        let (n_deprels, l) = (lab_size[0] as usize, lab_size[1] as usize);
+        let (lab_w, lab_size) = take("heads.lab_w")?;
+        let (n_deprels, l) = (lab_size[0], lab_size[1]);
         let mut lab_z = vec![0f32; n_deprels * l * l];
         for r in 0..n_deprels {
             for a in 0..l {
@@ -430,23 +415,9 @@ impl ExactModel {
                         }
                         kernels::log_softmax(row);
                     }
-                    let heads = decode::eisner(n, |h, dd| arcs[(dd - 1) * (n + 1) + h]);
-                    let ner_scores: Vec<Vec<f32>> = (0..n)
-                        .map(|i| {
-                            let mut v = ner[(w0 + i) * nt..(w0 + i + 1) * nt].to_vec();
-                            kernels::log_softmax(&mut v);
-                            v
-                        })
-                        .collect();
-                    let ner = decode::viterbi_bio(&ner_scores, labels::ner_decode);
-                    Analysis {
-                        upos: (0..n)
-                            .map(|i| argmax(&upos[(w0 + i) * nu..(w0 + i + 1) * nu]) as u8)
-                            .collect(),
-                        heads,
-                        deprels: Vec::new(),
-                        ner: ner.into_iter().map(|t| t as u8).collect(),
-                    }
+                    let mut ner_lp = ner[w0 * nt..(w0 + n) * nt].to_vec();
+                    ner_lp.chunks_exact_mut(nt).for_each(kernels::log_softmax);
+                    decode::sentence(n, &arcs, n + 1, &ner_lp, &upos[w0 * nu..(w0 + n) * nu])
                 })
                 .collect()
         });
@@ -486,15 +457,4 @@ fn add(y: &mut [f32], x: &[f32]) {
     for (a, b) in y.iter_mut().zip(x) {
         *a += b;
     }
-}
-
-/// Index of the first largest value.
-fn argmax(v: &[f32]) -> usize {
-    let mut best = 0;
-    for (i, &x) in v.iter().enumerate() {
-        if x > v[best] {
-            best = i;
-        }
-    }
-    best
 }

@@ -12,8 +12,9 @@ use std::sync::Mutex;
 /// attached to the first chunk's root (a run-on list or a table row, not prose).
 const MAX_WORDS: usize = 200;
 
-/// The model stage. The model is loaded once; a lock serializes forward passes (libtorch
-/// parallelizes each pass internally) while other threads run the rule stages.
+/// The model stage. The model is loaded once; a lock serializes forward passes (each pass
+/// spreads over the cores itself: our kernels in their own thread pool, libtorch in its own)
+/// while other threads run the rule stages.
 pub struct Tagger {
     model: Mutex<Model>,
 }

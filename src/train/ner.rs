@@ -4,9 +4,11 @@
 //! small head trains for many epochs in minutes.
 
 use super::data;
-use super::{dev_scores, print_scores, tensor_2d, DevSets, Result};
-use crate::model::heads::{masked_ce, NerHeadConfig};
-use crate::model::pieces::WordFeatures;
+use super::fit::{tensor_2d, Result};
+use super::{dev_scores, print_scores, DevSets};
+use crate::model::libtorch::heads::masked_ce;
+use crate::model::libtorch::padded::WordFeatures;
+use crate::model::load::NerHeadConfig;
 use crate::model::{Model, ModelConfig, Precision};
 use rand::seq::SliceRandom;
 use rand::SeedableRng;
@@ -83,8 +85,8 @@ pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
     );
 
     let joint_recipe = model.meta.recipe.clone();
-    model.add_ner_head(cfg.head.clone());
-    let mut opt = tch::nn::AdamW::default().build(&model.vs, cfg.lr)?;
+    model.add_ner_head(cfg.head.clone())?;
+    let mut opt = tch::nn::AdamW::default().build(&model.torch()?.vs, cfg.lr)?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(cfg.seed);
     // Batches of similar length (sorted above), visited in a new order each epoch.
     let batches: Vec<std::ops::Range<usize>> = (0..examples.len())
@@ -117,7 +119,7 @@ pub fn train_ner(cfg: &NerTrainConfig) -> Result<()> {
                 .map(|e| e.ner.as_ref().expect("kept only tagged sentences"))
                 .collect();
             let gold = tensor_2d(&gold, w, 0);
-            let head = model.ner_head.as_ref().expect("head added");
+            let head = model.torch()?.ner_head.as_ref().expect("head added");
             let scores = head.forward(&padded, &f.shapes, &f.chars, &f.mask, true);
             let loss = masked_ce(&scores, &gold, &f.mask);
             opt.zero_grad();

@@ -1,10 +1,11 @@
-//! The inference forward pass of the BERT encoder, over the very weights rust-bert's `BertModel`
-//! loads and trains. It exists for speed: rust-bert's linear layers cannot be swapped for int8
+//! libtorch's inference pass of the BERT encoder (`--precision f32|bf16|fbgemm`), over the very
+//! weights rust-bert's `BertModel` loads and trains. It exists for speed: rust-bert's linear layers cannot be swapped for int8
 //! ones and its gelu is spelled out in five element-wise passes. Here query/key/value are one
 //! matrix product, gelu is one op, and the linear layers may be int8 (fbgemm; weights quantized
 //! per row once at load, activations over ranges calibrated on training text). In f32 it gives
 //! rust-bert's results (tested). Training keeps rust-bert's forward (autograd, dropout).
 
+use crate::model::load::LINEARS;
 use tch::{nn, Kind, Tensor};
 
 /// How the encoder's linear layers compute.
@@ -12,7 +13,7 @@ use tch::{nn, Kind, Tensor};
 pub enum LinearKind {
     F32,
     /// int8 weights and activations (fbgemm, x86), given calibrated input ranges.
-    Int8,
+    Fbgemm,
 }
 
 /// A linear layer `x W^T + b`, in f32 or int8.
@@ -39,8 +40,8 @@ impl Linear {
         let weight = weight.to_kind(Kind::Float).contiguous();
         let bias = bias.to_kind(Kind::Float);
         match (kind, range) {
-            (LinearKind::F32, _) | (LinearKind::Int8, None) => Linear::F32 { weight, bias },
-            (LinearKind::Int8, Some(range)) => {
+            (LinearKind::F32, _) | (LinearKind::Fbgemm, None) => Linear::F32 { weight, bias },
+            (LinearKind::Fbgemm, Some(range)) => {
                 spend_deprecation_warnings();
                 // fbgemm's legacy op quantizes the whole matrix with one scale; rows of very
                 // different ranges lose precision, so each row is first brought to [-1, 1] and
@@ -189,10 +190,6 @@ impl LayerNorm {
 /// The layer-norm epsilon rust-bert's BERT uses (a constant there, as here).
 const EPS: f64 = 1e-12;
 
-/// Linear layers per encoder layer, in the order of calibrated ranges: query/key/value,
-/// attention output, intermediate, output.
-pub const LINEARS: i64 = 4;
-
 struct Layer {
     qkv: Linear,
     attention_out: Linear,
@@ -203,7 +200,7 @@ struct Layer {
 }
 
 /// The encoder's weights arranged for inference.
-pub struct FastEncoder {
+pub struct TorchEncoder {
     word: Tensor,
     position: Tensor,
     token_type: Tensor,
@@ -212,7 +209,7 @@ pub struct FastEncoder {
     heads: i64,
 }
 
-impl FastEncoder {
+impl TorchEncoder {
     /// Takes the weights from a var store holding rust-bert `BertModel` names at its root.
     /// `None` if a name is missing (a model this pass does not know).
     pub fn from_var_store(
@@ -221,7 +218,7 @@ impl FastEncoder {
         heads: i64,
         kind: LinearKind,
         ranges: &[(f64, f64)],
-    ) -> Option<FastEncoder> {
+    ) -> Option<TorchEncoder> {
         let vars = vs.variables();
         let get = |name: &str| vars.get(name).map(|t| t.detach().to_kind(Kind::Float));
         let norm = |prefix: &str| {
@@ -230,7 +227,7 @@ impl FastEncoder {
                 bias: get(&format!("{prefix}.LayerNorm.bias"))?,
             })
         };
-        let range = |i: i64, j: i64| ranges.get((i * LINEARS + j) as usize).copied();
+        let range = |i: i64, j: usize| ranges.get(i as usize * LINEARS + j).copied();
         let linear = |prefix: &str, range: Option<(f64, f64)>| {
             Some(Linear::new(
                 get(&format!("{prefix}.weight"))?,
@@ -269,7 +266,7 @@ impl FastEncoder {
                 output_norm: norm(&format!("{p}.output"))?,
             });
         }
-        Some(FastEncoder {
+        Some(TorchEncoder {
             word: get("embeddings.word_embeddings.weight")?,
             position: get("embeddings.position_embeddings.weight")?,
             token_type: get("embeddings.token_type_embeddings.weight")?,
@@ -292,7 +289,7 @@ impl FastEncoder {
         attention_mask: &Tensor,
         ranges: &mut Vec<(f64, f64)>,
     ) {
-        let n = self.layers.len() * LINEARS as usize;
+        let n = self.layers.len() * LINEARS;
         ranges.resize(n, (f64::INFINITY, f64::NEG_INFINITY));
         let _ = self.run(input_ids, attention_mask, Some(ranges));
     }
@@ -325,7 +322,7 @@ impl FastEncoder {
         // Additive mask: padding pieces get a large negative score.
         let mask = ((attention_mask.to_kind(Kind::Float) - 1.0) * 10000.0).view([b, 1, 1, p]);
         for (i, layer) in self.layers.iter().enumerate() {
-            let at = |j: i64| i * LINEARS as usize + j as usize;
+            let at = |j: usize| i * LINEARS + j;
             let qkv = linear(at(0), &layer.qkv, &x)
                 .view([b, p, 3, self.heads, dh])
                 .permute([2, 0, 3, 1, 4]);

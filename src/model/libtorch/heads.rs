@@ -1,53 +1,12 @@
-//! The task heads on top of the shared encoder: NER (BIO), UPOS, and a biaffine dependency
+//! The task heads on top of the shared encoder, as libtorch modules (trained here; `exact.rs`
+//! computes the same heads with our kernels): NER (BIO), UPOS, and a biaffine dependency
 //! parser (arc scores over heads incl. a learned root, and bilinear relation scores).
 //! One encoder pass feeds all of them.
 
-use super::labels::{CHAR_IDS, NER_TAGS, SHAPES, UPOS};
+use crate::model::labels::{CHAR_IDS, NER_TAGS, SHAPES, UPOS};
+use crate::model::load::{HeadsConfig, NerHeadConfig};
 use tch::nn::{self, Module};
 use tch::{Kind, Tensor};
-
-/// Sizes of the heads (saved with the weights so a model loads with the shape it was trained with).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
-pub struct HeadsConfig {
-    pub encoder_dim: i64,
-    pub shape_dim: i64,
-    pub arc_dim: i64,
-    pub label_dim: i64,
-    pub n_deprels: i64,
-    pub dropout: f64,
-    /// The NER head trained on the frozen encoder after the joint run (`whosaid train-ner`);
-    /// without it, NER is the joint run's linear layer.
-    #[serde(default)]
-    pub ner_head: Option<NerHeadConfig>,
-}
-
-/// Sizes of the NER head (the `train-ner` options for the ones worth trying).
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, clap::Args)]
-pub struct NerHeadConfig {
-    #[arg(skip = 32)]
-    pub char_dim: i64,
-    #[arg(skip = 64)]
-    pub char_filters: i64,
-    #[arg(long, default_value_t = 256)]
-    pub hidden: i64,
-    /// Word-level convolution layers (width 3 each).
-    #[arg(long, default_value_t = 2)]
-    pub layers: i64,
-    #[arg(long, default_value_t = 0.3)]
-    pub dropout: f64,
-}
-
-impl Default for NerHeadConfig {
-    fn default() -> NerHeadConfig {
-        NerHeadConfig {
-            char_dim: 32,
-            char_filters: 64,
-            hidden: 256,
-            layers: 2,
-            dropout: 0.3,
-        }
-    }
-}
 
 /// NER over the encoder's word vectors plus what the uncased encoder cannot see: each word's
 /// shape and a character convolution over its cased spelling, mixed across neighbouring words
