@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE="${WHOSAID_CACHE:-$HOME/.cache/whosaid}"
-bash scripts/setup.sh >&2
+bash scripts/setup.sh --lean >&2
 
 DATA=python/whosaid/data
 rm -rf "$DATA"
