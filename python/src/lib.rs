@@ -40,6 +40,8 @@ struct Core {
 
 #[pymethods]
 impl Core {
+    // One argument per keyword of `whosaid.Pipeline`, which passes them through.
+    #[allow(clippy::too_many_arguments)]
     #[new]
     #[pyo3(signature = (weights, encoder_dir, threads, kinds, include_agentless, actions_in_quotes, max_mb))]
     fn new(
@@ -53,7 +55,7 @@ impl Core {
         max_mb: f64,
     ) -> PyResult<Core> {
         let kinds = parse_kinds(kinds)?;
-        if !(max_mb > 0.0) {
+        if max_mb.is_nan() || max_mb <= 0.0 {
             return Err(PyValueError::new_err(format!(
                 "max_mb must be positive, not {max_mb}"
             )));
@@ -342,6 +344,7 @@ fn discover(
 #[pymodule]
 fn _whosaid(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Core>()?;
+    m.add("COLUMNS", whosaid::output::HEADER.to_vec())?;
     m.add_function(wrap_pyfunction!(discover, m)?)?;
     Ok(())
 }

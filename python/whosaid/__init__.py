@@ -37,23 +37,8 @@ __all__ = [
     "run",
 ]
 
-#: The CSV contract's columns, in order: the fields of :class:`Claim`.
-COLUMNS: Tuple[str, ...] = (
-    "article",
-    "sentence",
-    "kind",
-    "who",
-    "entity",
-    "entity_type",
-    "verb",
-    "what",
-    "who_start",
-    "who_end",
-    "verb_start",
-    "verb_end",
-    "what_start",
-    "what_end",
-)
+#: The CSV contract's columns, in order: the fields of :class:`Claim` (the CLI's CSV header).
+COLUMNS: Tuple[str, ...] = tuple(_whosaid.COLUMNS)
 
 _OFFSETS = COLUMNS[8:]
 

@@ -9,6 +9,9 @@ _Row = Tuple[str, int, str, str, str, str, str, str, Optional[int], Optional[int
 #: (article, rows or None, error or None)
 _Outcome = Tuple[str, Optional[List[_Row]], Optional[str]]
 
+#: The CSV header, in contract order.
+COLUMNS: List[str]
+
 class Core:
     """A loaded pipeline with its own thread pool; every call releases the GIL while it runs."""
 
