@@ -342,7 +342,7 @@ fn full_build_only(what: &str) -> Result<ExitCode> {
 /// Caps libtorch's own thread pool (our kernels size theirs from rayon's).
 #[cfg(feature = "torch")]
 fn torch_threads(n: usize) {
-    torch_threads(n);
+    tch::set_num_threads(n as i32);
 }
 
 /// No libtorch in the lean build: nothing to cap.

@@ -122,7 +122,7 @@ pub struct Model {
 /// The forward pass a model runs.
 enum Pass {
     /// Our own kernels (`Precision::Int8`).
-    Exact(ExactModel),
+    Exact(Box<ExactModel>),
     /// libtorch (the other precisions, and training).
     #[cfg(feature = "torch")]
     Torch(Box<TorchModel>),
@@ -168,7 +168,7 @@ impl Model {
                 })?;
                 let weights =
                     weights::Weights::read(ours, &config.encoder_dir.join("model.safetensors"))?;
-                Pass::Exact(
+                Pass::Exact(Box::new(
                     ExactModel::new(
                         &weights,
                         shape.num_hidden_layers,
@@ -177,7 +177,7 @@ impl Model {
                         &meta.int8_ranges,
                     )
                     .map_err(|e| format(e.to_string()))?,
-                )
+                ))
             }
             #[cfg(feature = "torch")]
             _ => Pass::Torch(Box::new(TorchModel::load(&config, &meta)?)),
