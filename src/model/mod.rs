@@ -70,8 +70,9 @@ pub enum ModelError {
 }
 
 /// How inference computes. The default, `Int8`, is our own kernels (`exact.rs`): the same
-/// results, bit for bit, on every CPU. The others run through libtorch, whose kernels (and so
-/// whose last bits, and sometimes rows) follow the CPU's instruction set.
+/// results, bit for bit, on every CPU. The others run through libtorch (the full build, the
+/// `torch` feature), whose kernels (and so whose last bits, and sometimes rows) follow the CPU's
+/// instruction set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
     /// Our own forward pass: int8 encoder linear layers with exact integer sums, f32 in a fixed
