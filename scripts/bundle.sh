@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the lean binary (no libtorch: `--no-default-features`) and packs a relocatable bundle,
 # dist/whosaid-<version>-linux-x86_64.tar.gz:
-#   bin/whosaid                     needs only the system's C and C++ runtime libraries
+#   bin/whosaid                     needs only the system's C runtime (libc, libm, libgcc_s)
 #   share/whosaid/models/           the committed model (whosaid.safetensors + whosaid.json)
 #   share/whosaid/encoder/          the encoder's config.json and tokenizer.json, and a
 #                                   model.safetensors holding only its word-piece table (the one

@@ -131,7 +131,7 @@ pub fn read_article(path: &Path, limit: u64) -> Result<String, ReadError> {
 
 /// The checks every text gets, from a file or a record: not over `limit` bytes, no NUL, not
 /// only whitespace.
-pub(crate) fn check_text(text: &str, bytes: u64, limit: u64) -> Result<(), ReadError> {
+pub fn check_text(text: &str, bytes: u64, limit: u64) -> Result<(), ReadError> {
     if bytes > limit {
         return Err(ReadError::TooLarge { bytes, limit });
     }

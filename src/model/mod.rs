@@ -70,8 +70,9 @@ pub enum ModelError {
 }
 
 /// How inference computes. The default, `Int8`, is our own kernels (`exact.rs`): the same
-/// results, bit for bit, on every CPU. The others run through libtorch, whose kernels (and so
-/// whose last bits, and sometimes rows) follow the CPU's instruction set.
+/// results, bit for bit, on every CPU. The others run through libtorch (the full build, the
+/// `torch` feature), whose kernels (and so whose last bits, and sometimes rows) follow the CPU's
+/// instruction set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Precision {
     /// Our own forward pass: int8 encoder linear layers with exact integer sums, f32 in a fixed
@@ -122,7 +123,7 @@ pub struct Model {
 /// The forward pass a model runs.
 enum Pass {
     /// Our own kernels (`Precision::Int8`).
-    Exact(ExactModel),
+    Exact(Box<ExactModel>),
     /// libtorch (the other precisions, and training).
     #[cfg(feature = "torch")]
     Torch(Box<TorchModel>),
@@ -168,7 +169,7 @@ impl Model {
                 })?;
                 let weights =
                     weights::Weights::read(ours, &config.encoder_dir.join("model.safetensors"))?;
-                Pass::Exact(
+                Pass::Exact(Box::new(
                     ExactModel::new(
                         &weights,
                         shape.num_hidden_layers,
@@ -177,7 +178,7 @@ impl Model {
                         &meta.int8_ranges,
                     )
                     .map_err(|e| format(e.to_string()))?,
-                )
+                ))
             }
             #[cfg(feature = "torch")]
             _ => Pass::Torch(Box::new(TorchModel::load(&config, &meta)?)),
