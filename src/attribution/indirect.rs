@@ -645,7 +645,10 @@ mod tests {
                  for ADP 8 case
                  calm NOUN 6 obl
                  . PUNCT 2 punct",
-                &["indirect_quote Lima | said | prices rose | -"],
+                &[
+                    "indirect_quote Lima | said | prices rose | -",
+                    "speech_act Lima | called for | calm | -",
+                ],
             ),
         ]);
     }
@@ -785,13 +788,13 @@ mod tests {
                 &["indirect_quote Zelensky | called on | Trump to end the war | -"],
             ),
             (
-                "act cue without a complement",
+                "act cue without a complement: no quote, a speech act",
                 "Zelensky criticized Trump.
                  Zelensky PROPN 2 nsubj
                  criticized VERB 0 root
                  Trump PROPN 2 obj
                  . PUNCT 2 punct",
-                &[],
+                &["speech_act Zelensky | criticized | Trump | -"],
             ),
         ]);
     }

@@ -474,18 +474,6 @@ mod tests {
                 &["action Russia | rejected | the proposal | -"],
             ),
             (
-                "led to is an action",
-                "The talks led to prisoner exchanges.
-                 The DET 2 det
-                 talks NOUN 3 nsubj
-                 led VERB 0 root
-                 to ADP 6 case
-                 prisoner NOUN 6 compound
-                 exchanges NOUN 3 obl
-                 . PUNCT 3 punct",
-                &["action The talks | led | prisoner exchanges | -"],
-            ),
-            (
                 "an agentless passive is none",
                 "The plan was condemned.
                  The DET 2 det
