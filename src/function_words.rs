@@ -48,6 +48,19 @@ pub const FIRST_PERSON_ANY_CASE: &[&str] = &["i", "me", "we", "us"];
 /// `accused X of Y`, `criticized X as Y`).
 pub const CONTENT_MARKS: &[&str] = &["for", "of", "as"];
 
+/// Pronouns that stand for people as an object (`criticized him`): a person, not a thing.
+pub const OBJECT_PRONOUNS: &[&str] = &[
+    "him",
+    "her",
+    "them",
+    "me",
+    "us",
+    "you",
+    "himself",
+    "herself",
+    "themselves",
+];
+
 /// Focus adverbs that may open a noun phrase (`Even his allies`).
 pub const FOCUS_ADVERBS: &[&str] = &["even", "only", "also", "just"];
 

@@ -10,6 +10,7 @@
 //! Closed-class words (pronouns, negators, question words) are in [`crate::function_words`].
 //! Every line of these files is read or rejected with its file and line ([`ListError`]).
 
+use super::speech_act::SpeechActs;
 use crate::document::Document;
 use crate::wordlist::{self, Line, ListError};
 use std::collections::{HashMap, HashSet};
@@ -122,6 +123,8 @@ pub struct Lexicon {
     /// Evidence verbs, with the preposition that belongs to the cue (`point to`).
     evidence: HashMap<String, Option<String>>,
     words: HashMap<WordClass, HashSet<String>>,
+    /// Speech-act verbs and their classes (`speech_acts.txt`).
+    speech_acts: SpeechActs,
 }
 
 impl Lexicon {
@@ -142,6 +145,8 @@ impl Lexicon {
             for w in wordlist::words("documents.txt", include_str!("documents.txt"))? {
                 lex.add(WordClass::Document, w);
             }
+            lex.speech_acts =
+                SpeechActs::parse(&[("speech_acts.txt", include_str!("speech_acts.txt"))])?;
             Ok(lex)
         })
     }
@@ -156,6 +161,7 @@ impl Lexicon {
             phrases: Vec::new(),
             evidence: HashMap::new(),
             words: HashMap::new(),
+            speech_acts: SpeechActs::parse(&[])?,
         };
         for &(file, text) in files {
             for line in wordlist::lines(file, text) {
@@ -253,6 +259,12 @@ impl Lexicon {
             || self.phrasal.keys().any(|(v, _)| v == lemma)
             || self.evidence.contains_key(lemma)
             || WordClass::VERBS.iter().any(|&c| self.has(c, lemma))
+            || self.speech_acts.knows_verb(lemma)
+    }
+
+    /// The speech-act verbs (`criticize`, `call for`) and their classes.
+    pub fn speech_acts(&self) -> &SpeechActs {
+        &self.speech_acts
     }
 }
 

@@ -141,7 +141,6 @@ pub const DIRECT_RULES: &[DirectRule] = &[
 /// The attribution stage. No [`crate::stage::RuleOptions`] changes what it finds.
 pub struct QuoteFinder {
     lexicon: &'static Lexicon,
-    speech_acts: &'static speech_act::SpeechActs,
 }
 
 impl QuoteFinder {
@@ -149,7 +148,6 @@ impl QuoteFinder {
     pub fn new() -> QuoteFinder {
         QuoteFinder {
             lexicon: Lexicon::get(),
-            speech_acts: speech_act::SpeechActs::get(),
         }
     }
 }
@@ -178,7 +176,7 @@ impl Stage for QuoteFinder {
         let mut used = vec![false; quotes.len()];
         let mut claims = indirect::claims(doc, self.lexicon, &quotes, &mut used);
         stance::claims(doc, self.lexicon, &quotes, &mut used, &mut claims);
-        speech_act::claims(doc, self.speech_acts, &quotes, &mut claims);
+        speech_act::claims(doc, self.lexicon.speech_acts(), &quotes, &mut claims);
         let direct = direct::claims(doc, self.lexicon, &quotes, &used, &claims);
         // A complement that is exactly a direct quotation is reported once, as direct.
         claims.retain(|c| {

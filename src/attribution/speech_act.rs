@@ -15,11 +15,11 @@ use super::marks::Quotation;
 use super::new_claim;
 use super::speaker::{content_span, mention, subject};
 use crate::document::{Claim, ClaimKind, Document};
-use crate::function_words::{self, CONTENT_MARKS, FIRST_PERSON_ANY_CASE};
+use crate::function_words::{self, CONTENT_MARKS, FIRST_PERSON_ANY_CASE, OBJECT_PRONOUNS};
 use crate::model::labels::EntityType;
 use crate::span::Span;
+use crate::wordlist::{self, Line, ListError};
 use std::collections::{HashMap, HashSet};
-use std::sync::OnceLock;
 
 /// What kind of act a speech-act verb reports (the README lists them with examples).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,6 +68,7 @@ struct Entry {
 }
 
 /// The speech-act verbs, by lemma, and by lemma and preposition, and the nouns that name people.
+#[derive(Debug)]
 pub struct SpeechActs {
     verbs: HashMap<String, Entry>,
     prepositional: HashMap<(String, String), Entry>,
@@ -75,87 +76,79 @@ pub struct SpeechActs {
 }
 
 impl SpeechActs {
-    /// The built-in list.
-    pub fn get() -> &'static SpeechActs {
-        static L: OnceLock<SpeechActs> = OnceLock::new();
-        L.get_or_init(|| {
-            SpeechActs::parse(include_str!("speech_acts.txt")).expect("speech_acts.txt is valid")
-        })
-    }
-
-    /// Reads a list in the format of `speech_acts.txt`; the first bad line is the error.
-    pub fn parse(text: &str) -> Result<SpeechActs, String> {
+    /// Reads lists in the format of `speech_acts.txt` (`lemma [preposition] class [!person]`,
+    /// `person noun`); the first bad line is the error, with its file and line.
+    pub fn parse(files: &[(&'static str, &str)]) -> Result<SpeechActs, ListError> {
         let mut acts = SpeechActs {
             verbs: HashMap::new(),
             prepositional: HashMap::new(),
             persons: HashSet::new(),
         };
-        for line in crate::wordlist::entries(text) {
-            let mut f: Vec<&str> = line.split_whitespace().collect();
-            if let ["person", noun] = f[..] {
-                acts.persons.insert(noun.to_lowercase());
-                continue;
-            }
-            let not_of_person = f.last() == Some(&"!person");
-            if not_of_person {
-                f.pop();
-            }
-            let class = f
-                .last()
-                .and_then(|c| ActClass::parse(c))
-                .ok_or_else(|| format!("speech_acts.txt: no known class in `{line}`"))?;
-            let entry = Entry {
-                class,
-                not_of_person,
-            };
-            match f.len() {
-                2 => {
-                    acts.verbs.insert(f[0].to_string(), entry);
-                }
-                3 => {
-                    acts.prepositional
-                        .insert((f[0].to_string(), f[1].to_lowercase()), entry);
-                }
-                _ => {
-                    return Err(format!(
-                        "speech_acts.txt: `{line}` is not `lemma [preposition] class`"
-                    ))
-                }
+        for &(file, text) in files {
+            for line in wordlist::lines(file, text) {
+                acts.read(&line)?;
             }
         }
         Ok(acts)
     }
 
-    /// The class of a verb lemma whose object is the content. The lemmatizer strips `-d` or
-    /// `-ed` from verbs it does not know (`pledged` -> `pledg`, `applauded` -> `applaude`): the
-    /// lemma with its `e` back, or without it, is the word's.
+    fn read(&mut self, line: &Line) -> Result<(), ListError> {
+        let mut f = line.fields();
+        if let ["person", noun] = f[..] {
+            self.persons.insert(noun.to_lowercase());
+            return Ok(());
+        }
+        let not_of_person = f.last() == Some(&"!person");
+        if not_of_person {
+            f.pop();
+        }
+        let class = f
+            .last()
+            .and_then(|c| ActClass::parse(c))
+            .ok_or_else(|| line.error("no known class"))?;
+        let entry = Entry {
+            class,
+            not_of_person,
+        };
+        match f[..] {
+            [lemma, _] => {
+                self.verbs.insert(lemma.to_lowercase(), entry);
+            }
+            [lemma, preposition, _] => {
+                self.prepositional
+                    .insert((lemma.to_lowercase(), preposition.to_lowercase()), entry);
+            }
+            _ => return Err(line.error("not `lemma [preposition] class`")),
+        }
+        Ok(())
+    }
+
+    /// True when `lemma` is a listed verb, alone or with its preposition (the lemmatizer
+    /// checks its guesses against these, as against the cue verbs).
+    pub fn knows_verb(&self, lemma: &str) -> bool {
+        self.verbs.contains_key(lemma) || self.prepositional.keys().any(|(v, _)| v == lemma)
+    }
+
+    /// The class of a verb lemma whose object is the content.
     pub fn verb(&self, lemma: &str) -> Option<ActClass> {
         self.entry(lemma).map(|e| e.class)
     }
 
     fn entry(&self, lemma: &str) -> Option<Entry> {
-        self.verbs
-            .get(lemma)
-            .or_else(|| self.verbs.get(&format!("{lemma}e")))
-            .or_else(|| lemma.strip_suffix('e').and_then(|l| self.verbs.get(l)))
-            .copied()
+        self.verbs.get(lemma).copied()
     }
 
     /// The class of a verb whose content is the object of `preposition` (`call` + `for`).
     pub fn prepositional(&self, lemma: &str, preposition: &str) -> Option<ActClass> {
-        let key = |l: String| (l, preposition.to_lowercase());
         self.prepositional
-            .get(&key(lemma.to_string()))
-            .or_else(|| self.prepositional.get(&key(format!("{lemma}e"))))
+            .get(&(lemma.to_string(), preposition.to_lowercase()))
             .map(|e| e.class)
     }
 
     /// A person: a personal pronoun, a name tagged as a person, or a listed noun.
     fn is_person(&self, doc: &Document, h: usize) -> bool {
-        matches!(
-            doc.lower(h).as_str(),
-            "him" | "her" | "them" | "me" | "us" | "you" | "himself" | "herself" | "themselves"
-        ) || doc.entity_at(h).is_some_and(|e| e.ty == EntityType::Per)
+        function_words::is(OBJECT_PRONOUNS, &doc.lower(h))
+            || doc.entity_at(h).is_some_and(|e| e.ty == EntityType::Per)
             || self.persons.contains(&doc.tokens[h].lemma.to_lowercase())
             || self.persons.contains(&doc.lower(h))
     }
@@ -313,28 +306,47 @@ pub fn claims(doc: &Document, acts: &SpeechActs, quotes: &[Quotation], claims: &
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attribution::lexicon::Lexicon;
     use crate::attribution::rule_tests::check;
 
     #[test]
     fn the_list_parses_and_knows_its_classes() {
-        let acts = SpeechActs::get();
+        let acts = Lexicon::get().speech_acts();
         assert_eq!(acts.verb("criticize"), Some(ActClass::Judgement));
         assert_eq!(acts.verb("deny"), Some(ActClass::Denial));
-        assert_eq!(acts.verb("pledg"), Some(ActClass::Commitment));
-        assert_eq!(acts.verb("applaude"), Some(ActClass::Judgement));
+        assert_eq!(acts.verb("pledge"), Some(ActClass::Commitment));
+        assert_eq!(acts.verb("applaud"), Some(ActClass::Judgement));
         assert_eq!(acts.prepositional("call", "For"), Some(ActClass::Request));
         assert_eq!(
-            acts.prepositional("apologiz", "for"),
+            acts.prepositional("apologize", "for"),
             Some(ActClass::Apology)
         );
+        // the lemmatizer knows the listed verbs, so no stem needs patching here
+        for (word, lemma) in [
+            ("pledged", "pledge"),
+            ("applauded", "applaud"),
+            ("apologized", "apologize"),
+        ] {
+            assert_eq!(
+                crate::model::lemma::lemmatize(word, "VERB"),
+                lemma,
+                "{word}"
+            );
+        }
         // decisions are deeds
         for deed in ["reject", "accept", "approve", "sign"] {
             assert_eq!(acts.verb(deed), None, "{deed}");
         }
-        assert!(SpeechActs::parse("praise judgment").is_err());
-        assert!(SpeechActs::parse("praise").is_err());
-        assert!(SpeechActs::parse("a b c judgement").is_err());
-        assert!(SpeechActs::parse("question challenge !person").is_ok());
+        let parse = |text| SpeechActs::parse(&[("test.txt", text)]);
+        assert_eq!(parse("praise judgment").unwrap_err().line, 1);
+        assert!(parse("praise").is_err());
+        assert_eq!(
+            parse("# list\npraise judgement\na b c judgement")
+                .unwrap_err()
+                .line,
+            3
+        );
+        assert!(parse("question challenge !person").is_ok());
     }
 
     #[test]
