@@ -334,6 +334,26 @@ pub mod testing {
         }
     }
 
+    /// For rules where attribution and actions share a verb (a speech act is no action, a
+    /// request also has its action): each stage's own rows, attribution's then actions', as
+    /// [`rows_of`] gives them, in one list.
+    pub fn attribution_and_actions(src: &str) -> Vec<String> {
+        use crate::actions::ActionFinder;
+        use crate::attribution::QuoteFinder;
+        let quotes = QuoteFinder::new();
+        let mut rows = rows_of(&[], &quotes, src);
+        let actions = ActionFinder::new(crate::stage::RuleOptions::default());
+        rows.extend(rows_of(&[&quotes], &actions, src));
+        rows
+    }
+
+    /// [`check`] for [`attribution_and_actions`].
+    pub fn check_attribution_and_actions(cases: &[Case]) {
+        for (name, src, want) in cases {
+            assert_eq!(attribution_and_actions(src), *want, "{name}");
+        }
+    }
+
     /// The claims of `doc` as `kind who | verb | what | entity`, `-` for an absent field, in
     /// the order the stages put them.
     pub fn rows(doc: &Document) -> Vec<String> {

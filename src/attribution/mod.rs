@@ -82,8 +82,6 @@ pub mod parenthetical;
 #[cfg(test)]
 mod report_forms_tests;
 pub mod request;
-#[cfg(test)]
-mod rule_tests;
 pub mod speaker;
 pub mod speech_act;
 pub mod stance;

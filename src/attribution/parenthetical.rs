@@ -112,7 +112,7 @@ fn source_phrase(
 
 #[cfg(test)]
 mod tests {
-    use crate::attribution::rule_tests::check;
+    use crate::conllu::testing::check_attribution_and_actions as check;
 
     #[test]
     fn reporting_clause_between_commas() {

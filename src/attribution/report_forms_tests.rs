@@ -3,7 +3,9 @@
 //! [`super::indirect::complement`]), headline reports without `that` (the same complement), and
 //! evidence verbs in every tense ([`super::stance::complement`], [`super::stance::object`]).
 
-use super::rule_tests::{check, claims};
+use crate::conllu::testing::{
+    attribution_and_actions as claims, check_attribution_and_actions as check,
+};
 
 #[test]
 fn coordinated_reporting_verbs_inherit_the_subject() {

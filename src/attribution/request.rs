@@ -51,7 +51,7 @@ pub fn request(doc: &Document, lex: &Lexicon, v: usize) -> Option<Reported> {
 
 #[cfg(test)]
 mod tests {
-    use crate::attribution::rule_tests::check;
+    use crate::conllu::testing::check_attribution_and_actions as check;
 
     #[test]
     fn addressee_and_infinitive() {

@@ -307,7 +307,7 @@ pub fn claims(doc: &Document, acts: &SpeechActs, quotes: &[Quotation], claims: &
 mod tests {
     use super::*;
     use crate::attribution::lexicon::Lexicon;
-    use crate::attribution::rule_tests::check;
+    use crate::conllu::testing::check_attribution_and_actions as check;
 
     #[test]
     fn the_list_parses_and_knows_its_classes() {
