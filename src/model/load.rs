@@ -64,6 +64,9 @@ impl ModelConfig {
     }
 }
 
+/// The fast model's weights (`--model fast`), beside the default model's wherever that is.
+pub const FAST_WEIGHTS: &str = "whosaid-fast.safetensors";
+
 /// Weights and encoder folder of a source tree.
 fn source_tree(repo: &Path) -> (PathBuf, PathBuf) {
     (
@@ -92,6 +95,10 @@ pub struct ModelMeta {
     /// text, measured in f32 by `whosaid calibrate`; the int8 path needs it.
     #[serde(default)]
     pub int8_ranges: Vec<(f64, f64)>,
+    /// Encoder layers the model keeps (the first ones of the base encoder's), when fewer than the
+    /// base encoder's: a distilled student (`whosaid train --layers N --teacher ...`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoder_layers: Option<usize>,
     /// Free-form record of how the weights were trained.
     #[serde(default)]
     pub recipe: serde_json::Value,

@@ -31,7 +31,7 @@ pub mod pieces;
 pub mod tagger;
 pub mod weights;
 
-pub use load::{ModelConfig, ModelMeta, WORD_EMBEDDINGS};
+pub use load::{ModelConfig, ModelMeta, FAST_WEIGHTS, WORD_EMBEDDINGS};
 pub use tagger::Tagger;
 
 use exact::ExactModel;
@@ -172,7 +172,7 @@ impl Model {
                 Pass::Exact(Box::new(
                     ExactModel::new(
                         &weights,
-                        shape.num_hidden_layers,
+                        meta.encoder_layers.unwrap_or(shape.num_hidden_layers),
                         shape.num_attention_heads,
                         &meta.heads,
                         &meta.int8_ranges,

@@ -66,6 +66,35 @@ pub struct TrainConfig {
     /// Train the character-aware NER head (see train-ner) jointly instead of the linear layer.
     #[arg(long)]
     pub ner_head: bool,
+    /// Distil: start from this trained model (its first `--layers` encoder layers and its heads)
+    /// and learn its outputs for every head as well as the gold labels.
+    #[arg(long)]
+    pub teacher: Option<PathBuf>,
+    /// Encoder layers of the student (with `--teacher`); the base encoder's count without it.
+    #[arg(long)]
+    pub layers: Option<usize>,
+    /// Weight of the teacher's outputs against the gold labels (with `--teacher`).
+    #[arg(long, default_value_t = 1.0)]
+    pub distil_weight: f64,
+}
+
+/// Cross-entropy of `logits` against the teacher's distribution over the last dimension, at
+/// positions where `mask` holds.
+fn masked_soft_ce(logits: &Tensor, teacher: &Tensor, mask: &Tensor) -> Tensor {
+    let n = *logits.size().last().unwrap();
+    let sel = mask.reshape([-1]).nonzero().squeeze_dim(-1);
+    if sel.size()[0] == 0 {
+        return Tensor::zeros([], (Kind::Float, logits.device()));
+    }
+    let pick = |t: &Tensor| {
+        t.reshape([-1, n])
+            .to_kind(Kind::Float)
+            .index_select(0, &sel)
+    };
+    let target = pick(teacher).softmax(-1, Kind::Float);
+    -(target * pick(logits).log_softmax(-1, Kind::Float))
+        .sum_dim_intlist(-1, false, Kind::Float)
+        .mean(Kind::Float)
 }
 
 pub(super) fn tensor_2d(rows: &[&Vec<i64>], width: usize, pad: i64) -> Tensor {
@@ -107,14 +136,16 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
     }
     let mut deprels: Vec<String> = counts.keys().map(|s| s.to_string()).collect();
     deprels.sort_by(|a, b| counts[b.as_str()].cmp(&counts[a.as_str()]).then(a.cmp(b)));
-    let rel_index: HashMap<String, i64> = deprels
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.clone(), i as i64))
-        .collect();
-
+    let teacher = match &cfg.teacher {
+        Some(path) => Some(Model::load(
+            ModelConfig::new(cfg.encoder_dir.clone(), Some(path.clone()), Precision::F32),
+            None,
+        )?),
+        None => None,
+    };
     let meta = ModelMeta {
         int8_ranges: Vec::new(),
+        encoder_layers: cfg.layers,
         heads: HeadsConfig {
             encoder_dim: 384,
             shape_dim: 16,
@@ -127,8 +158,24 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
         deprels,
         recipe: serde_json::to_value(cfg)?,
     };
+    // A student starts from its teacher: the first layers' weights load by name, and the
+    // teacher's label sets keep their order.
+    let meta = match &teacher {
+        Some(t) => ModelMeta {
+            heads: t.meta.heads.clone(),
+            deprels: t.meta.deprels.clone(),
+            ..meta
+        },
+        None => meta,
+    };
+    let rel_index: HashMap<String, i64> = meta
+        .deprels
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.clone(), i as i64))
+        .collect();
     let model = Model::load(
-        ModelConfig::new(cfg.encoder_dir.clone(), None, Precision::F32),
+        ModelConfig::new(cfg.encoder_dir.clone(), cfg.teacher.clone(), Precision::F32),
         Some(meta),
     )?
     .for_training()?;
@@ -190,14 +237,24 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
                     .unsqueeze(1);
             let mask = &pb.word_mask;
             let ner_mask = mask.logical_and(&has_ner);
-            let loss = masked_ce(&scores.upos, &upos, mask)
+            let rel_scores = model.torch()?.heads.relation_scores(&scores, &heads);
+            let mut loss = masked_ce(&scores.upos, &upos, mask)
                 + masked_ce(&scores.ner, &ner, &ner_mask) * cfg.ner_weight
                 + masked_ce(&scores.arcs, &heads, mask)
-                + masked_ce(
-                    &model.torch()?.heads.relation_scores(&scores, &heads),
-                    &rels,
-                    mask,
-                );
+                + masked_ce(&rel_scores, &rels, mask);
+            if let Some(t) = &teacher {
+                // The teacher's outputs on every word, NER included where the gold has none.
+                let (ts, t_rels) = tch::no_grad(|| -> Result<_, ModelError> {
+                    let ts = t.forward(&pb, false)?;
+                    let r = t.torch()?.heads.relation_scores(&ts, &heads);
+                    Ok((ts, r))
+                })?;
+                loss += (masked_soft_ce(&scores.upos, &ts.upos, mask)
+                    + masked_soft_ce(&scores.ner, &ts.ner, mask) * cfg.ner_weight
+                    + masked_soft_ce(&scores.arcs, &ts.arcs, mask)
+                    + masked_soft_ce(&rel_scores, &t_rels, mask))
+                    * cfg.distil_weight;
+            }
             opt.zero_grad();
             loss.backward();
             opt.clip_grad_norm(5.0);

@@ -45,7 +45,10 @@ impl TorchModel {
     /// rust-bert's encoder with the package's weights, our heads, and our weights over both
     /// (when `config.weights` is set), computing in `config.precision`.
     pub fn load(config: &ModelConfig, meta: &ModelMeta) -> Result<TorchModel, ModelError> {
-        let bert_config = BertConfig::from_file(encoder_config(&config.encoder_dir)?);
+        let mut bert_config = BertConfig::from_file(encoder_config(&config.encoder_dir)?);
+        if let Some(n) = meta.encoder_layers {
+            bert_config.num_hidden_layers = n as i64;
+        }
         let mut vs = nn::VarStore::new(Device::Cpu);
         let encoder = BertModel::new_with_optional_pooler(vs.root(), &bert_config, false);
         let heads = Heads::new(&(vs.root().set_group(1) / "heads"), &meta.heads);
