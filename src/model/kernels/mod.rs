@@ -26,6 +26,7 @@ mod floats;
 mod int8;
 mod isa;
 mod math;
+mod row_quant;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
@@ -33,6 +34,7 @@ pub use floats::{dot, dots, linear_f32, sum, weighted_sums, Rows};
 pub use int8::{gemm_i16, padded, PackedWeights, QuantLinear, ACT_LEVELS, MAX_K, TILE, W_LEVELS};
 pub use isa::{with_isa, Isa, KERNELS_ENV, PORTABLE_ENV};
 pub use math::{erf, exp, gelu, gelu_in_place, layer_norm, ln, log_softmax, round_even, softmax};
+pub use row_quant::RowQuantLinear;
 
 /// A small deterministic generator (xorshift), so the kernels' tests need no crate.
 #[cfg(test)]
