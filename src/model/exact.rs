@@ -308,6 +308,11 @@ impl ExactModel {
     /// matrix products would get one core. Each output element is one fixed sequence of
     /// operations in one task, so the thread count changes only the speed.
     pub fn analyze(&self, sentences: &[(&SentencePieces, &[&str])]) -> Vec<Analysis> {
+        self.install(|| self.analyze_in_pool(sentences))
+    }
+
+    /// Runs `f` in this pass's pool (see `analyze`).
+    pub fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
         let pool = self.pool.get_or_init(|| {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(rayon::current_num_threads())
@@ -316,8 +321,8 @@ impl ExactModel {
                 .ok()
         });
         match pool {
-            Some(pool) => pool.install(|| self.analyze_in_pool(sentences)),
-            None => self.analyze_in_pool(sentences),
+            Some(pool) => pool.install(f),
+            None => f(),
         }
     }
 

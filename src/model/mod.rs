@@ -38,6 +38,7 @@ use exact::ExactModel;
 #[cfg(feature = "torch")]
 use libtorch::{padded::PieceBatch, TorchModel};
 use pieces::{sentence_pieces, SentencePieces};
+use rayon::prelude::*;
 use tokenizers::Tokenizer;
 
 /// Errors of the model stage.
@@ -201,11 +202,17 @@ impl Model {
     /// Analyses sentences given as words: UPOS, a well-formed tree with relations, BIO tags.
     /// Sentences are batched by piece count so padding stays small; output order = input order.
     pub fn analyze(&self, sentences: &[Vec<&str>]) -> Result<Vec<Analysis>, ModelError> {
-        let pieces = crate::profile::time("model.pieces", || {
+        let tokenizer = &self.tokenizer;
+        let tokenize = || {
             sentences
-                .iter()
-                .map(|words| sentence_pieces(&self.tokenizer, words))
+                .par_iter()
+                .map(|words| sentence_pieces(tokenizer, words))
                 .collect::<tokenizers::Result<Vec<SentencePieces>>>()
+        };
+        let pieces = crate::profile::time("model.pieces", || match &self.pass {
+            Pass::Exact(exact) => exact.install(tokenize),
+            #[cfg(feature = "torch")]
+            Pass::Torch(_) => tokenize(),
         })
         .map_err(|e| ModelError::Tokenizer(e.to_string()))?;
         let mut out = vec![Analysis::default(); sentences.len()];

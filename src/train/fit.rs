@@ -73,6 +73,10 @@ pub struct TrainConfig {
     /// Encoder layers of the student (with `--teacher`); the base encoder's count without it.
     #[arg(long)]
     pub layers: Option<usize>,
+    /// Start the student from these weights instead of its teacher's (a student saved earlier,
+    /// to go on training it).
+    #[arg(long)]
+    pub init: Option<PathBuf>,
     /// Weight of the teacher's outputs against the gold labels (with `--teacher`).
     #[arg(long, default_value_t = 1.0)]
     pub distil_weight: f64,
@@ -175,7 +179,11 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
         .map(|(i, r)| (r.clone(), i as i64))
         .collect();
     let model = Model::load(
-        ModelConfig::new(cfg.encoder_dir.clone(), cfg.teacher.clone(), Precision::F32),
+        ModelConfig::new(
+            cfg.encoder_dir.clone(),
+            cfg.init.clone().or(cfg.teacher.clone()),
+            Precision::F32,
+        ),
         Some(meta),
     )?
     .for_training()?;
