@@ -2,7 +2,7 @@
 # Builds the lean binary (no libtorch: `--no-default-features`) and packs a relocatable bundle,
 # dist/whosaid-<version>-linux-x86_64.tar.gz:
 #   bin/whosaid                     needs only the system's C runtime (libc, libm, libgcc_s)
-#   share/whosaid/models/           the committed model (whosaid.safetensors + whosaid.json)
+#   share/whosaid/models/           the committed models (whosaid and whosaid-fast: .safetensors + .json)
 #   share/whosaid/encoder/          the encoder's config.json and tokenizer.json, and a
 #                                   model.safetensors holding only its word-piece table (the one
 #                                   encoder weight the model reads; the others are ours), the
@@ -29,7 +29,7 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/share/whosaid/models" "$stage/share/whosaid/encoder"
 cp "$bin" "$stage/bin/whosaid"
-cp models/whosaid.safetensors models/whosaid.json "$stage/share/whosaid/models/"
+cp models/whosaid*.safetensors models/whosaid*.json "$stage/share/whosaid/models/"
 cp "$ENCODER/config.json" "$ENCODER/tokenizer.json" "$stage/share/whosaid/encoder/"
 python3 - "$ENCODER/model.safetensors" "$stage/share/whosaid/encoder/model.safetensors" <<'PY'
 # A safetensors file holding one tensor of another, its bytes copied unchanged.

@@ -14,7 +14,7 @@ bash scripts/setup.sh --lean >&2
 DATA=python/whosaid/data
 rm -rf "$DATA"
 mkdir -p "$DATA/models" "$DATA/encoder"
-cp models/whosaid.safetensors models/whosaid.json "$DATA/models/"
+cp models/whosaid*.safetensors models/whosaid*.json "$DATA/models/"
 cp .deps/encoder/config.json .deps/encoder/vocab.txt .deps/encoder/tokenizer.json "$DATA/encoder/"
 python3 scripts/trim_encoder.py .deps/encoder/model.safetensors "$DATA/encoder/model.safetensors" \
   embeddings.word_embeddings.weight

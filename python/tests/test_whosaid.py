@@ -174,6 +174,8 @@ def test_bad_options_are_refused(nlp):
         whosaid.Pipeline(kinds="quotes,gossip")
     with pytest.raises(ValueError, match="threads"):
         whosaid.Pipeline(threads=0)
+    with pytest.raises(ValueError, match="model must be one of"):
+        whosaid.Pipeline(model="tiny")
     with pytest.raises(FileNotFoundError, match="no whosaid model"):
         whosaid.Pipeline(model_dir="/nonexistent")
     with pytest.raises(TypeError):

@@ -104,6 +104,10 @@ class RunSummary(NamedTuple):
     rows: int
 
 
+#: The models a wheel carries, by name.
+_WEIGHTS = {"accurate": "whosaid.safetensors", "fast": "whosaid-fast.safetensors"}
+
+
 def _data_dir(model_dir: Optional[Union[str, "os.PathLike[str]"]]) -> Path:
     data = Path(model_dir) if model_dir is not None else Path(__file__).parent / "data"
     if not (data / "models" / "whosaid.safetensors").is_file():
@@ -124,6 +128,8 @@ class Pipeline:
     :param include_agentless: agentless passives as actions with an empty ``who``.
     :param actions_in_quotes: actions inside quoted or reported content too.
     :param max_mb: the largest article taken, in megabytes (larger ones are errors).
+    :param model: ``"accurate"`` (6 encoder layers) or ``"fast"`` (the distilled 3-layer
+        student, as the CLI's ``--model fast``).
     :param model_dir: a folder with ``models/whosaid.safetensors`` and ``encoder/``; by default
         the model inside this package.
 
@@ -137,11 +143,15 @@ class Pipeline:
         include_agentless: bool = False,
         actions_in_quotes: bool = False,
         max_mb: float = 10.0,
+        model: str = "accurate",
         model_dir: Optional[Union[str, "os.PathLike[str]"]] = None,
     ) -> None:
         data = _data_dir(model_dir)
+        weights = _WEIGHTS.get(model)
+        if weights is None:
+            raise ValueError(f"model must be one of {sorted(_WEIGHTS)}, not {model!r}")
         self._core = _whosaid.Core(
-            str(data / "models" / "whosaid.safetensors"),
+            str(data / "models" / weights),
             str(data / "encoder"),
             threads,
             kinds,
@@ -150,6 +160,7 @@ class Pipeline:
             max_mb,
         )
         self._options = dict(
+            model=model,
             kinds=kinds,
             include_agentless=include_agentless,
             actions_in_quotes=actions_in_quotes,
@@ -300,6 +311,7 @@ def run(
     actions_in_quotes: bool = False,
     max_mb: float = 10.0,
     ext: Sequence[str] = ("txt",),
+    model: str = "accurate",
 ) -> RunSummary:
     """``whosaid run INPUTS -o OUTPUT --format FORMAT``: loads a :class:`Pipeline` with these
     options and runs :meth:`Pipeline.run`."""
@@ -309,5 +321,6 @@ def run(
         include_agentless=include_agentless,
         actions_in_quotes=actions_in_quotes,
         max_mb=max_mb,
+        model=model,
     )
     return nlp.run(inputs, output, format, ext)
