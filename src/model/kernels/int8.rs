@@ -3,9 +3,11 @@
 //! layer (`Activations`): 12-bit activations times the weights widened to i16 (`vpmaddwd`,
 //! `vpdpwssd`), or unsigned 7- or 8-bit activations times the weights as bytes (`vpmaddubsw`,
 //! `vpdpbusd`), whose bit widths keep `vpmaddubsw`'s pair sums below i16's saturation.
-//! Invariant: the sums are exact (no saturation anywhere, no i32 overflow up to `MAX_K`), so
-//! any order of adding and every build gives the same integers, and the float steps around them
-//! (quantizing, scaling) are the same operations on every build: the same bits everywhere.
+//! Invariant: the sums are exact (no saturation anywhere, no i32 overflow up to `MAX_K`; where
+//! a kernel lets partial sums wrap, it works modulo 2^32 and its result is still the exact
+//! sum), so any order of adding and every build gives the same integers, and the float steps
+//! around them (quantizing, scaling) are the same operations on every build: the same bits
+//! everywhere.
 
 use super::isa::{with_isa, Isa};
 use super::math::round_even;
@@ -93,31 +95,50 @@ impl Weight for i8 {
 
 /// How each product's activations are quantized.
 trait Quantize: Weight {
-    /// `x` quantized by `qz` into `q` (as long as `x`).
-    fn quantize(qz: &Quantizer, isa: Isa, x: &[f32], q: &mut [Self::Act]);
-}
+    /// One activation (`Quantizer::one` or `Quantizer::byte`).
+    fn one(qz: &Quantizer, v: f32) -> Self::Act;
 
-impl Quantize for i16 {
-    fn quantize(qz: &Quantizer, isa: Isa, x: &[f32], q: &mut [i16]) {
+    /// `one` of each of `x`, 8 at a time.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2; `q` is as long as `x`.
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx2(qz: &Quantizer, x: &[f32], q: &mut [Self::Act]);
+
+    /// `x` quantized by `qz` into `q` (as long as `x`).
+    fn quantize(qz: &Quantizer, isa: Isa, x: &[f32], q: &mut [Self::Act]) {
         assert_eq!(x.len(), q.len());
         match isa {
             #[cfg(target_arch = "x86_64")]
             // SAFETY: chosen only when the CPU has AVX2; lengths asserted.
-            i if i.avx2() => unsafe { avx2::quantize(qz, x, q) },
-            _ => q.iter_mut().zip(x).for_each(|(q, &v)| *q = qz.one(v)),
+            i if i.avx2() => unsafe { Self::avx2(qz, x, q) },
+            _ => q
+                .iter_mut()
+                .zip(x)
+                .for_each(|(q, &v)| *q = Self::one(qz, v)),
         }
     }
 }
 
+impl Quantize for i16 {
+    fn one(qz: &Quantizer, v: f32) -> i16 {
+        qz.one(v)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx2(qz: &Quantizer, x: &[f32], q: &mut [i16]) {
+        avx2::quantize(qz, x, q)
+    }
+}
+
 impl Quantize for i8 {
-    fn quantize(qz: &Quantizer, isa: Isa, x: &[f32], q: &mut [u8]) {
-        assert_eq!(x.len(), q.len());
-        match isa {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: chosen only when the CPU has AVX2; lengths asserted.
-            i if i.avx2() => unsafe { avx2::quantize_bytes(qz, x, q) },
-            _ => q.iter_mut().zip(x).for_each(|(q, &v)| *q = qz.byte(v)),
-        }
+    fn one(qz: &Quantizer, v: f32) -> u8 {
+        qz.byte(v)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    unsafe fn avx2(qz: &Quantizer, x: &[f32], q: &mut [u8]) {
+        avx2::quantize_bytes(qz, x, q)
     }
 }
 
