@@ -11,7 +11,7 @@
 //! files (`weights.rs`) once at load, in both builds (with and without libtorch).
 
 use super::decode::{self, argmax};
-use super::kernels::{self, dot, Isa, QuantLinear, RowQuantLinear};
+use super::kernels::{self, dot, Activations, Isa, QuantLinear, RowQuantLinear};
 use super::labels::{self, NER_TAGS, SHAPES, UPOS};
 use super::load::{HeadsConfig, LINEARS};
 use super::pieces::SentencePieces;
@@ -43,6 +43,11 @@ struct Layer {
     output: QuantLinear,
     output_norm: Norm,
 }
+
+/// The activations of each encoder linear layer: query/key/value, attention output,
+/// intermediate, output (the order of `LINEARS`). 12 bits everywhere: see models/README.md
+/// ("Inference") for the 8-bit product's measured speed and scores.
+const ACTIVATIONS: [Activations; LINEARS] = [Activations::Bits12; LINEARS];
 
 /// The encoder and heads for the deterministic path. The heads' products are integer too
 /// (`RowQuantLinear`): in f32 they took a fifth of the run, the relation scores most of it.
@@ -111,11 +116,12 @@ impl ExactModel {
                 b: get(&format!("{prefix}.LayerNorm.bias"))?,
             })
         };
-        let quant = |w: Vec<f32>, b: Vec<f32>, range| QuantLinear::new(&w, &b, b.len(), range);
         let mut out = Vec::with_capacity(layers);
         for i in 0..layers {
             let p = format!("encoder.layer.{i}");
-            let r = |j: usize| ranges[i * LINEARS + j];
+            let quant = |w: Vec<f32>, b: Vec<f32>, j: usize| {
+                QuantLinear::new(&w, &b, b.len(), ranges[i * LINEARS + j], ACTIVATIONS[j])
+            };
             let (mut qkv_w, mut qkv_b) = (Vec::new(), Vec::new());
             for part in ["query", "key", "value"] {
                 qkv_w.extend(get(&format!("{p}.attention.self.{part}.weight"))?);
@@ -125,11 +131,11 @@ impl ExactModel {
                 Ok(quant(
                     get(&format!("{p}.{name}.weight"))?,
                     get(&format!("{p}.{name}.bias"))?,
-                    r(j),
+                    j,
                 ))
             };
             out.push(Layer {
-                qkv: quant(qkv_w, qkv_b, r(0)),
+                qkv: quant(qkv_w, qkv_b, 0),
                 attention_out: lin("attention.output.dense", 1)?,
                 attention_norm: norm(&format!("{p}.attention.output"))?,
                 intermediate: lin("intermediate.dense", 2)?,

@@ -20,10 +20,10 @@ pub enum Isa {
     /// AVX2 intrinsics for the integer and float products and the quantizer; the other float
     /// loops (layer norm, softmax, gelu) compiled for AVX2 (`with_isa`).
     Avx2,
-    /// AVX2 as above, the integer products on AVX-512 BW (`vpmaddwd` on zmm) and the float
-    /// dot products on zmm (F, DQ).
+    /// AVX2 as above, the integer products on AVX-512 BW (`vpmaddwd`, `vpmaddubsw` on zmm)
+    /// and the float dot products on zmm (F, DQ).
     Avx512,
-    /// AVX-512 with VNNI (`vpdpwssd`) for the integer products.
+    /// AVX-512 with VNNI (`vpdpwssd`, `vpdpbusd`) for the integer products.
     Avx512Vnni,
 }
 

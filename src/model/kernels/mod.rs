@@ -4,9 +4,10 @@
 //! so its outputs (and our CSV rows) moved with the CPU. Here:
 //!
 //! - matrix products of the encoder are integer (`int8.rs`): int8 weights (per output row)
-//!   times activations quantized over fixed calibrated ranges, both widened to i16 and summed in
-//!   i32 with no saturation anywhere, so the sums are exact and any order of adding gives the
-//!   same;
+//!   times activations quantized over fixed calibrated ranges, both widened to i16 (12-bit
+//!   activations) or both bytes (8-bit unsigned activations, 7-bit weights), chosen per layer,
+//!   and summed in i32 with no saturation anywhere, so the sums are exact and any order of
+//!   adding gives the same;
 //! - every float sum (`floats.rs`: dot products, attention, the heads' layers; `math.rs`:
 //!   layer-norm moments, softmax denominators) runs in one order written here: 8 lane
 //!   accumulators, then a fixed tree. Rust never fuses `a * b + c` into an FMA by itself and
@@ -31,7 +32,10 @@ mod row_quant;
 mod x86;
 
 pub use floats::{dot, dots, linear_f32, sum, weighted_sums, Rows};
-pub use int8::{gemm_i16, padded, PackedWeights, QuantLinear, ACT_LEVELS, MAX_K, TILE, W_LEVELS};
+pub use int8::{
+    gemm, padded, Activations, PackedWeights, QuantLinear, Weight, ACT_LEVELS, MAX_K, TILE,
+    W_LEVELS,
+};
 pub use isa::{with_isa, Isa, KERNELS_ENV, PORTABLE_ENV};
 pub use math::{erf, exp, gelu, gelu_in_place, layer_norm, ln, log_softmax, round_even, softmax};
 pub use row_quant::RowQuantLinear;

@@ -1,10 +1,10 @@
 //! Integer products for the heads: int8 weights (one scale per output row) times input rows
 //! quantized each over its own largest magnitude. The heads' inputs (the encoder's word vectors,
 //! the parser's hidden layers) have no calibrated range, and a row's own scale needs none while
-//! keeping a row's result independent of its batch-mates. The sums are exact (`gemm_i16`), and
+//! keeping a row's result independent of its batch-mates. The sums are exact (`gemm`), and
 //! the float steps around them are the same scalar operations on every build.
 
-use super::int8::{gemm_i16, padded, PackedWeights, MAX_K, W_LEVELS};
+use super::int8::{gemm, padded, PackedWeights, MAX_K, W_LEVELS};
 use super::isa::Isa;
 use super::math::round_even;
 use rayon::prelude::*;
@@ -20,7 +20,7 @@ pub struct RowQuantLinear {
     inputs: usize,
     outputs: usize,
     kp: usize,
-    weight: PackedWeights,
+    weight: PackedWeights<i16>,
     /// Per output row: its weights' step.
     w_scale: Vec<f32>,
     bias: Option<Vec<f32>>,
@@ -69,7 +69,7 @@ impl RowQuantLinear {
                 }
             });
         let mut acc = vec![0i32; n * m];
-        gemm_i16(isa, &q, n, &self.weight, &mut acc);
+        gemm(isa, &q, n, &self.weight, &mut acc);
         let mut out = vec![0f32; n * m];
         out.par_chunks_mut(ROWS_PER_TASK * m)
             .zip(acc.par_chunks(ROWS_PER_TASK * m))

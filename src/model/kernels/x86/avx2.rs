@@ -1,86 +1,144 @@
-//! The AVX2 build: the integer product (`vpmaddwd` on ymm), the quantizer, the float
-//! products (`dots`, `weighted_sums`) by register blocks, and `gelu` and `exp` 8 lanes at a
-//! time. Invariant: each function gives the bits of the portable code its doc names (exact
-//! integers; floats in the same order, multiply then add, never fused).
+//! The AVX2 build: the integer products (`vpmaddwd` on ymm; `vpmaddubsw` then `vpmaddwd` by
+//! ones for bytes), the quantizers, the float products (`dots`, `weighted_sums`) by register
+//! blocks, and `gelu` and `exp` 8 lanes at a time. Invariant: each function gives the bits of
+//! the portable code its doc names (exact integers; floats in the same order, multiply then
+//! add, never fused).
 
 use super::super::floats::Rows;
-use super::super::int8::{PackedWeights, Quantizer, TILE};
+use super::super::int8::{PackedWeights, Quantizer, Weight, TILE};
 use super::super::math::{
     self, ERF_P, ERF_POLY, EXP_HI, EXP_LO, EXP_POLY, LN2_HI, LN2_LO, ROUND_MAGIC as MAGIC,
 };
 use std::arch::x86_64::*;
 
-/// Rows per register block of the integer product.
-const R: usize = 6;
-
-/// As `int8::gemm_portable`: blocks of up to 6 rows times one tile (two ymm of 8 sums, 12
-/// accumulators) per pass over `k`; `vpmaddwd` multiplies i16 pairs and adds each pair into an
-/// i32 exactly (|2 * 4095 * 127| fits), and the i32 sums cannot overflow (see `MAX_K`).
+/// As `int8::gemm_portable`: blocks of rows times one tile (two ymm of 8 sums) per pass over
+/// `k`, for both products read as bytes (a step of `k` is 4 bytes of an activation row and 64
+/// of the tile). The i32 sums cannot overflow (`MAX_K`).
 ///
 /// # Safety
 /// The CPU must have AVX2; `x` holds `n * kp`, `out` `n * padded m` values.
 #[target_feature(enable = "avx2")]
-pub unsafe fn gemm(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+pub unsafe fn gemm<W: Weight>(x: &[W::Act], n: usize, w: &PackedWeights<W>, out: &mut [i32]) {
+    let steps = w.kp / W::PER_STEP;
+    let (xp, wp) = (x.as_ptr() as *const u8, w.data.as_ptr() as *const u8);
+    let mp = w.padded_m();
+    // Registers: 6 rows of 2 accumulators for i16; bytes keep 4 per row.
+    let rows = if W::PER_STEP == 2 { 6 } else { 2 };
     for t in 0..w.tiles {
+        let wt = wp.add(t * 64 * steps);
         let mut i = 0;
         while i < n {
-            let r = (n - i).min(R);
-            rows_dispatch!(r, gemm_block::<_>(x, i, w, t, out));
+            let r = (n - i).min(rows);
+            let (xi, oi) = (
+                xp.add(i * 4 * steps),
+                out.as_mut_ptr().add(i * mp + t * TILE),
+            );
+            if W::PER_STEP == 2 {
+                rows_dispatch!(r, wide_block::<_>(xi, wt, steps, oi, mp));
+            } else {
+                rows_dispatch!(r, bytes_block::<_>(xi, wt, steps, oi, mp));
+            }
             i += r;
         }
     }
 }
 
+/// i16 rows from `x` times the tile at `w`, into `out` (rows `mp` apart): `vpmaddwd` multiplies
+/// pairs and adds each pair into an i32 exactly (|2 * 4095 * 127| fits).
 #[target_feature(enable = "avx2")]
 #[inline]
-unsafe fn gemm_block<const B: usize>(
-    x: &[i16],
-    i: usize,
-    w: &PackedWeights,
-    t: usize,
-    out: &mut [i32],
+unsafe fn wide_block<const B: usize>(
+    x: *const u8,
+    w: *const u8,
+    steps: usize,
+    out: *mut i32,
+    mp: usize,
 ) {
-    let kp = w.kp;
-    let mp = w.padded_m();
     let mut acc = [[_mm256_setzero_si256(); 2]; B];
-    let xp = x.as_ptr().add(i * kp);
-    let wp = w.data.as_ptr().add(t * TILE * kp);
-    for p in 0..kp / 2 {
-        let w0 = _mm256_loadu_si256(wp.add(p * 2 * TILE) as *const __m256i);
-        let w1 = _mm256_loadu_si256(wp.add(p * 2 * TILE + TILE) as *const __m256i);
+    for s in 0..steps {
+        let w0 = _mm256_loadu_si256(w.add(s * 64) as *const __m256i);
+        let w1 = _mm256_loadu_si256(w.add(s * 64 + 32) as *const __m256i);
         for (r, a) in acc.iter_mut().enumerate() {
-            let pair = (xp.add(r * kp + 2 * p) as *const i32).read_unaligned();
+            let pair = (x.add(4 * (r * steps + s)) as *const i32).read_unaligned();
             let xv = _mm256_set1_epi32(pair);
             a[0] = _mm256_add_epi32(a[0], _mm256_madd_epi16(xv, w0));
             a[1] = _mm256_add_epi32(a[1], _mm256_madd_epi16(xv, w1));
         }
     }
-    let op = out.as_mut_ptr();
     for (r, a) in acc.iter().enumerate() {
-        let o = op.add((i + r) * mp + t * TILE);
-        _mm256_storeu_si256(o as *mut __m256i, a[0]);
-        _mm256_storeu_si256(o.add(8) as *mut __m256i, a[1]);
+        _mm256_storeu_si256(out.add(r * mp) as *mut __m256i, a[0]);
+        _mm256_storeu_si256(out.add(r * mp + 8) as *mut __m256i, a[1]);
     }
 }
 
-/// `Quantizer::one` on 8 lanes at a time: the same operations (`minps`/`maxps` are the compares
+/// u8 rows from `x` times the i8 tile at `w`, into `out`. `vpmaddubsw` adds each pair of
+/// products into an i16 without saturating (the widths `Activations` allows). The two pairs of
+/// an i32 lane, `lo` and `hi`, are then added without a second multiply (`vpmaddwd` by ones,
+/// which shares the one multiply port of AMD's Zen 2 with `vpmaddubsw`, was slower there than
+/// the i16 product): the lane with bit 15 flipped is `65536 hi + lo + 32768`, summed in `all`,
+/// and `hi` (an arithmetic shift) in `high`; every sum is exact modulo 2^32 and the result,
+/// `all - 65535 high - 32768 steps`, fits, so it is the exact sum.
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn bytes_block<const B: usize>(
+    x: *const u8,
+    w: *const u8,
+    steps: usize,
+    out: *mut i32,
+    mp: usize,
+) {
+    let flip = _mm256_set1_epi32(0x8000);
+    let mut all = [[_mm256_setzero_si256(); 2]; B];
+    let mut high = [[_mm256_setzero_si256(); 2]; B];
+    for s in 0..steps {
+        let wv = [
+            _mm256_loadu_si256(w.add(s * 64) as *const __m256i),
+            _mm256_loadu_si256(w.add(s * 64 + 32) as *const __m256i),
+        ];
+        for (r, (all, high)) in all.iter_mut().zip(&mut high).enumerate() {
+            let quad = (x.add(4 * (r * steps + s)) as *const i32).read_unaligned();
+            let xv = _mm256_set1_epi32(quad);
+            for ((a, hi), &wh) in all.iter_mut().zip(high.iter_mut()).zip(&wv) {
+                let p = _mm256_maddubs_epi16(xv, wh);
+                *hi = _mm256_add_epi32(*hi, _mm256_srai_epi32::<16>(p));
+                *a = _mm256_add_epi32(*a, _mm256_xor_si256(p, flip));
+            }
+        }
+    }
+    let bias = _mm256_set1_epi32((32768 * steps) as i32);
+    for (r, (all, high)) in all.iter().zip(&high).enumerate() {
+        for (h, (&a, &hi)) in all.iter().zip(high).enumerate() {
+            let v = _mm256_sub_epi32(_mm256_add_epi32(a, hi), _mm256_slli_epi32::<16>(hi));
+            let v = _mm256_sub_epi32(v, bias);
+            _mm256_storeu_si256(out.add(r * mp + 8 * h) as *mut __m256i, v);
+        }
+    }
+}
+
+/// `Quantizer::one` on 8 lanes, as i32: the same operations (`minps`/`maxps` are the compares
 /// `one` writes; the value converted is a whole number in range, so truncation is exact).
+#[target_feature(enable = "avx2")]
+#[inline]
+unsafe fn quantize8(qz: &Quantizer, v: __m256) -> __m256i {
+    let (hi, lo) = (_mm256_set1_ps(qz.hi), _mm256_set1_ps(qz.lo));
+    let (hi_q, lo_q) = (_mm256_set1_ps(qz.hi_q), _mm256_set1_ps(qz.lo_q));
+    let (inv, magic) = (_mm256_set1_ps(qz.inv_step), _mm256_set1_ps(MAGIC));
+    let v = _mm256_max_ps(_mm256_min_ps(v, hi), lo);
+    let v = _mm256_mul_ps(v, inv);
+    let v = _mm256_sub_ps(_mm256_add_ps(v, magic), magic);
+    let v = _mm256_max_ps(_mm256_min_ps(v, hi_q), lo_q);
+    _mm256_cvttps_epi32(v)
+}
+
+/// `Quantizer::one` of each value, 8 at a time, the tail by the scalar code.
 ///
 /// # Safety
 /// The CPU must have AVX2; `q` is as long as `x`.
 #[target_feature(enable = "avx2")]
 pub unsafe fn quantize(qz: &Quantizer, x: &[f32], q: &mut [i16]) {
-    let (hi, lo) = (_mm256_set1_ps(qz.hi), _mm256_set1_ps(qz.lo));
-    let (hi_q, lo_q) = (_mm256_set1_ps(qz.hi_q), _mm256_set1_ps(qz.lo_q));
-    let (inv, magic) = (_mm256_set1_ps(qz.inv_step), _mm256_set1_ps(MAGIC));
     let full = x.len() / 8 * 8;
     for k in (0..full).step_by(8) {
-        let v = _mm256_loadu_ps(x.as_ptr().add(k));
-        let v = _mm256_max_ps(_mm256_min_ps(v, hi), lo);
-        let v = _mm256_mul_ps(v, inv);
-        let v = _mm256_sub_ps(_mm256_add_ps(v, magic), magic);
-        let v = _mm256_max_ps(_mm256_min_ps(v, hi_q), lo_q);
-        let i = _mm256_cvttps_epi32(v);
+        let i = quantize8(qz, _mm256_loadu_ps(x.as_ptr().add(k)));
         // Pack to i16 (in range, no saturation) and gather the two lanes' halves.
         let p = _mm256_permute4x64_epi64(_mm256_packs_epi32(i, i), 0b1000);
         _mm_storeu_si128(
@@ -90,6 +148,30 @@ pub unsafe fn quantize(qz: &Quantizer, x: &[f32], q: &mut [i16]) {
     }
     for k in full..x.len() {
         q[k] = qz.one(x[k]);
+    }
+}
+
+/// `Quantizer::byte` of each value, 8 at a time, the tail by the scalar code.
+///
+/// # Safety
+/// The CPU must have AVX2; `q` is as long as `x`.
+#[target_feature(enable = "avx2")]
+pub unsafe fn quantize_bytes(qz: &Quantizer, x: &[f32], q: &mut [u8]) {
+    let zero = _mm256_set1_epi32(qz.zero);
+    let full = x.len() / 8 * 8;
+    for k in (0..full).step_by(8) {
+        let i = quantize8(qz, _mm256_loadu_ps(x.as_ptr().add(k)));
+        let i = _mm256_add_epi32(i, zero);
+        // In 0..=255: packing to i16 then u8 saturates nothing; each 128-bit lane's 4 values
+        // end in its low 4 bytes.
+        let p = _mm256_packus_epi16(_mm256_packs_epi32(i, i), _mm256_setzero_si256());
+        let lo = _mm256_cvtsi256_si32(p) as u32;
+        let hi = _mm256_extract_epi32::<4>(p) as u32;
+        let both = u64::from(lo) | u64::from(hi) << 32;
+        (q.as_mut_ptr().add(k) as *mut u64).write_unaligned(both);
+    }
+    for k in full..x.len() {
+        q[k] = qz.byte(x[k]);
     }
 }
 

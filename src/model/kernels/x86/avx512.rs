@@ -1,41 +1,48 @@
-//! The AVX-512 build: the integer product on zmm (`vpmaddwd` then `vpaddd` with BW,
-//! `vpdpwssd` with VNNI) and the float dot products two elements per zmm (F, DQ); the rest of
-//! this build runs the AVX2 code. Invariant: each function gives the bits of the portable code
-//! its doc names (exact integers; floats lane by lane in the same order, never fused).
+//! The AVX-512 build: the integer products on zmm (BW: `vpmaddwd` then `vpaddd` for i16,
+//! `vpmaddubsw` then `vpmaddwd` by ones for bytes; VNNI: `vpdpwssd`, `vpdpbusd`) and the float
+//! dot products two elements per zmm (F, DQ); the rest of this build runs the AVX2 code.
+//! Invariant: each function gives the bits of the portable code its doc names (exact integers;
+//! floats lane by lane in the same order, never fused).
 
 use super::super::floats::Rows;
-use super::super::int8::{PackedWeights, TILE};
+use super::super::int8::{PackedWeights, Weight, TILE};
 use std::arch::x86_64::*;
 
 /// Rows and tiles per register block: 24 zmm accumulators of the 32.
 const R: usize = 6;
 const C: usize = 4;
 
-/// As `int8::gemm_portable`, by blocks of up to 6 rows times 4 tiles (64 columns): `vpmaddwd`
-/// then `vpaddd`, which adds the same exact pair sums without saturation as the other
-/// builds, so the same integers.
+/// As `int8::gemm_portable`, by blocks of up to 6 rows times 4 tiles (64 columns). i16:
+/// `vpmaddwd` then `vpaddd`, which adds the same exact pair sums without saturation as the
+/// other builds; bytes: `vpmaddubsw` (pairs into i16, which the widths `Activations` allows
+/// never saturate) then `vpmaddwd` by ones and `vpaddd`. So the same integers.
 ///
 /// # Safety
 /// The CPU must have AVX-512 F and BW; sizes as `int8::gemm_rows` asserts.
 #[target_feature(enable = "avx512f,avx512bw")]
-pub unsafe fn gemm_bw(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
-    gemm::<false>(x, n, w, out)
+pub unsafe fn gemm_bw<W: Weight>(x: &[W::Act], n: usize, w: &PackedWeights<W>, out: &mut [i32]) {
+    gemm::<W, false>(x, n, w, out)
 }
 
-/// As `gemm_bw` with VNNI's fused `vpdpwssd` (multiply pairs, add to the sums, no
-/// saturation): the same exact integers.
+/// As `gemm_bw` with VNNI's fused `vpdpwssd` (i16) or `vpdpbusd` (bytes): multiply, add each
+/// 2 or 4 products and the sum exactly (no saturation): the same exact integers.
 ///
 /// # Safety
 /// The CPU must have AVX-512 F, BW and VNNI; sizes as `int8::gemm_rows` asserts.
 #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
-pub unsafe fn gemm_vnni(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
-    gemm::<true>(x, n, w, out)
+pub unsafe fn gemm_vnni<W: Weight>(x: &[W::Act], n: usize, w: &PackedWeights<W>, out: &mut [i32]) {
+    gemm::<W, true>(x, n, w, out)
 }
 
 /// The body of both, inlined into each so it is compiled with its features: blocks of 4 tiles,
 /// then the last tiles one at a time.
 #[inline(always)]
-unsafe fn gemm<const VNNI: bool>(x: &[i16], n: usize, w: &PackedWeights, out: &mut [i32]) {
+unsafe fn gemm<W: Weight, const VNNI: bool>(
+    x: &[W::Act],
+    n: usize,
+    w: &PackedWeights<W>,
+    out: &mut [i32],
+) {
     let mut t = 0;
     while t < w.tiles {
         let c = (w.tiles - t).min(C);
@@ -43,10 +50,10 @@ unsafe fn gemm<const VNNI: bool>(x: &[i16], n: usize, w: &PackedWeights, out: &m
         while i < n {
             let r = (n - i).min(R);
             if c == C {
-                rows_dispatch!(r, gemm_block::<_, C>(x, i, w, t, out, VNNI));
+                rows_dispatch!(r, gemm_block::<_, C, W>(x, i, w, t, out, VNNI));
             } else {
                 for u in t..t + c {
-                    rows_dispatch!(r, gemm_block::<_, 1>(x, i, w, u, out, VNNI));
+                    rows_dispatch!(r, gemm_block::<_, 1, W>(x, i, w, u, out, VNNI));
                 }
             }
             i += r;
@@ -55,21 +62,26 @@ unsafe fn gemm<const VNNI: bool>(x: &[i16], n: usize, w: &PackedWeights, out: &m
     }
 }
 
+/// One step: `acc` plus each i32 lane's products of `x` and `w` (2 i16 or 4 bytes).
 #[inline(always)]
-unsafe fn step(acc: __m512i, x: __m512i, w: __m512i, vnni: bool) -> __m512i {
-    if vnni {
-        _mm512_dpwssd_epi32(acc, x, w)
-    } else {
-        _mm512_add_epi32(acc, _mm512_madd_epi16(x, w))
+unsafe fn step<W: Weight>(acc: __m512i, x: __m512i, w: __m512i, vnni: bool) -> __m512i {
+    match (W::PER_STEP == 2, vnni) {
+        (true, true) => _mm512_dpwssd_epi32(acc, x, w),
+        (true, false) => _mm512_add_epi32(acc, _mm512_madd_epi16(x, w)),
+        (false, true) => _mm512_dpbusd_epi32(acc, x, w),
+        (false, false) => {
+            let pairs = _mm512_maddubs_epi16(x, w);
+            _mm512_add_epi32(acc, _mm512_madd_epi16(pairs, _mm512_set1_epi16(1)))
+        }
     }
 }
 
 /// Rows `i..i + B` times tiles `t..t + T`: `B * T` zmm of sums kept in registers over `k`.
 #[inline(always)]
-unsafe fn gemm_block<const B: usize, const T: usize>(
-    x: &[i16],
+unsafe fn gemm_block<const B: usize, const T: usize, W: Weight>(
+    x: &[W::Act],
     i: usize,
-    w: &PackedWeights,
+    w: &PackedWeights<W>,
     t: usize,
     out: &mut [i32],
     vnni: bool,
@@ -77,19 +89,21 @@ unsafe fn gemm_block<const B: usize, const T: usize>(
     let kp = w.kp;
     let mp = w.padded_m();
     let mut acc = [[_mm512_setzero_si512(); T]; B];
-    let xp = x.as_ptr().add(i * kp);
-    let panel = TILE * kp;
-    let wp = w.data.as_ptr().add(t * panel);
-    for p in 0..kp / 2 {
+    // Bytes: a step is 4 bytes of an activation row and 64 of each tile.
+    let xs = std::mem::size_of::<W::Act>() * kp;
+    let xp = x.as_ptr().add(i * kp) as *const u8;
+    let panel = std::mem::size_of::<W>() * TILE * kp;
+    let wp = (w.data.as_ptr() as *const u8).add(t * panel);
+    for s in 0..kp / W::PER_STEP {
         let mut wv = [_mm512_setzero_si512(); T];
         for (c, v) in wv.iter_mut().enumerate() {
-            *v = _mm512_loadu_si512(wp.add(c * panel + p * 2 * TILE) as *const __m512i);
+            *v = _mm512_loadu_si512(wp.add(c * panel + s * 64) as *const __m512i);
         }
         for (r, a) in acc.iter_mut().enumerate() {
-            let pair = (xp.add(r * kp + 2 * p) as *const i32).read_unaligned();
-            let xv = _mm512_set1_epi32(pair);
+            let quad = (xp.add(r * xs + 4 * s) as *const i32).read_unaligned();
+            let xv = _mm512_set1_epi32(quad);
             for (c, a) in a.iter_mut().enumerate() {
-                *a = step(*a, xv, wv[c], vnni);
+                *a = step::<W>(*a, xv, wv[c], vnni);
             }
         }
     }
