@@ -301,6 +301,29 @@ enum Product {
     Bytes(PackedWeights<i8>),
 }
 
+/// Weights `[outputs, inputs]` to integers in `-levels..=levels`, symmetric, one scale per
+/// output row: the rows zero-padded to `kp`, and each row's scale.
+pub(super) fn quantize_rows(
+    weight: &[f32],
+    inputs: usize,
+    kp: usize,
+    levels: i32,
+) -> (Vec<i16>, Vec<f32>) {
+    let wl = levels as f32;
+    let outputs = weight.len() / inputs;
+    let mut q = vec![0i16; outputs * kp];
+    let mut scales = Vec::with_capacity(outputs);
+    for (j, row) in weight.chunks_exact(inputs).enumerate() {
+        let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
+        let s = (max / wl).max(f32::MIN_POSITIVE);
+        for (k, &v) in row.iter().enumerate() {
+            q[j * kp + k] = round_even(v / s).clamp(-wl, wl) as i16;
+        }
+        scales.push(s);
+    }
+    (q, scales)
+}
+
 impl QuantLinear {
     /// `weight` is `[outputs, inputs]` row-major; `range` the calibrated input range.
     pub fn new(
@@ -319,16 +342,10 @@ impl QuantLinear {
         let levels = activations.levels() as f32;
         let step = ((hi - lo) / levels).max(f32::MIN_POSITIVE);
         let zero = round_even(-lo / step).clamp(0.0, levels);
-        let wl = activations.weight_levels() as f32;
-        let mut q = vec![0i16; outputs * kp];
+        let (q, w_scales) = quantize_rows(weight, inputs, kp, activations.weight_levels());
         let mut scale = Vec::with_capacity(outputs);
         let mut offset = Vec::with_capacity(outputs);
-        for (j, row) in weight.chunks_exact(inputs).enumerate() {
-            let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
-            let w_scale = (max / wl).max(f32::MIN_POSITIVE);
-            for (k, &v) in row.iter().enumerate() {
-                q[j * kp + k] = round_even(v / w_scale).clamp(-wl, wl) as i16;
-            }
+        for (j, w_scale) in w_scales.into_iter().enumerate() {
             scale.push(step * w_scale);
             let sum: i32 = q[j * kp..(j + 1) * kp].iter().map(|&v| i32::from(v)).sum();
             offset.push(match activations {

@@ -4,7 +4,7 @@
 //! keeping a row's result independent of its batch-mates. The sums are exact (`gemm`), and
 //! the float steps around them are the same scalar operations on every build.
 
-use super::int8::{gemm, padded, PackedWeights, MAX_K, W_LEVELS};
+use super::int8::{gemm, padded, quantize_rows, PackedWeights, MAX_K, W_LEVELS};
 use super::isa::Isa;
 use super::math::round_even;
 use rayon::prelude::*;
@@ -33,17 +33,7 @@ impl RowQuantLinear {
         let inputs = weight.len() / outputs;
         let kp = padded(inputs);
         assert!(kp <= MAX_K, "{inputs} inputs");
-        let wl = W_LEVELS as f32;
-        let mut q = vec![0i16; outputs * kp];
-        let mut w_scale = Vec::with_capacity(outputs);
-        for (j, row) in weight.chunks_exact(inputs).enumerate() {
-            let max = row.iter().fold(0f32, |m, v| m.max(v.abs()));
-            let s = (max / wl).max(f32::MIN_POSITIVE);
-            for (k, &v) in row.iter().enumerate() {
-                q[j * kp + k] = round_even(v / s).clamp(-wl, wl) as i16;
-            }
-            w_scale.push(s);
-        }
+        let (q, w_scale) = quantize_rows(weight, inputs, kp, W_LEVELS);
         RowQuantLinear {
             inputs,
             outputs,
