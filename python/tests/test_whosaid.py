@@ -169,6 +169,18 @@ def test_bad_articles_are_named_and_the_others_go_on(nlp, tmp_path):
         nlp.dataframe(tmp_path / "missing")
 
 
+@NEEDS_CLI
+def test_the_fast_model_gives_the_cli_fast_rows(tmp_path):
+    expected = subprocess.run(
+        [CLI, "--model", "fast", "run", CORPUS, "--quiet"], check=True, capture_output=True
+    ).stdout
+    out = tmp_path / "fast.csv"
+    whosaid.run(CORPUS, out, model="fast")
+    assert out.read_bytes() == expected
+    default = subprocess.run([CLI, "run", CORPUS, "--quiet"], check=True, capture_output=True)
+    assert expected != default.stdout
+
+
 def test_bad_options_are_refused(nlp):
     with pytest.raises(ValueError, match="unknown kind"):
         whosaid.Pipeline(kinds="quotes,gossip")
