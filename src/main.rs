@@ -40,8 +40,8 @@ struct Cli {
 #[derive(Args)]
 struct GlobalArgs {
     /// The model: `accurate` (the default, 6 encoder layers), `fast` (the distilled 3-layer
-    /// student beside it: about 1.5x the words a second, a little less accurate; see the
-    /// README), or the path of trained weights (.safetensors, its .json beside it).
+    /// student beside it: more words a second, a little less accurate; the README gives both
+    /// models' figures), or the path of trained weights (.safetensors, its .json beside it).
     #[arg(long, global = true, env = "WHOSAID_MODEL")]
     model: Option<PathBuf>,
     /// How the model computes. int8 (default): our own kernels, int8 encoder linear layers

@@ -291,7 +291,15 @@ impl ExactModel {
                     }
                     let mut ctx = vec![0f32; len * dh];
                     let v = &rows[2 * d + h * dh..];
-                    kernels::weighted_sums(isa, &p, len, len, v, 3 * d, dh, &mut ctx);
+                    let weighted = kernels::WeightedRows {
+                        p: &p,
+                        n: len,
+                        pn: len,
+                        v,
+                        vs: 3 * d,
+                        d: dh,
+                    };
+                    kernels::weighted_sums(isa, &weighted, &mut ctx);
                     ctx
                 })
             })

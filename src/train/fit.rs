@@ -3,7 +3,7 @@
 use super::data::{self, Example};
 use super::{dev_scores, print_scores, DevSets};
 use crate::files::FileError;
-use crate::model::libtorch::heads::masked_ce;
+use crate::model::libtorch::heads::{masked_ce, masked_soft_ce};
 use crate::model::load::{HeadsConfig, NerHeadConfig};
 use crate::model::{Model, ModelConfig, ModelError, ModelMeta, Precision, WORD_EMBEDDINGS};
 use rand::seq::SliceRandom;
@@ -82,31 +82,34 @@ pub struct TrainConfig {
     pub distil_weight: f64,
 }
 
-/// Cross-entropy of `logits` against the teacher's distribution over the last dimension, at
-/// positions where `mask` holds.
-fn masked_soft_ce(logits: &Tensor, teacher: &Tensor, mask: &Tensor) -> Tensor {
-    let n = *logits.size().last().unwrap();
-    let sel = mask.reshape([-1]).nonzero().squeeze_dim(-1);
-    if sel.size()[0] == 0 {
-        return Tensor::zeros([], (Kind::Float, logits.device()));
-    }
-    let pick = |t: &Tensor| {
-        t.reshape([-1, n])
-            .to_kind(Kind::Float)
-            .index_select(0, &sel)
-    };
-    let target = pick(teacher).softmax(-1, Kind::Float);
-    -(target * pick(logits).log_softmax(-1, Kind::Float))
-        .sum_dim_intlist(-1, false, Kind::Float)
-        .mean(Kind::Float)
-}
-
 pub(super) fn tensor_2d(rows: &[&Vec<i64>], width: usize, pad: i64) -> Tensor {
     let mut flat = vec![pad; rows.len() * width];
     for (i, r) in rows.iter().enumerate() {
         flat[i * width..i * width + r.len()].copy_from_slice(r);
     }
     Tensor::from_slice(&flat).view([rows.len() as i64, width as i64])
+}
+
+/// The heads' sizes and the relation labels of the training data, most frequent first.
+fn new_heads(examples: &[Example], cfg: &TrainConfig) -> (HeadsConfig, Vec<String>) {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for e in examples {
+        for r in &e.deprels {
+            *counts.entry(r.as_str()).or_default() += 1;
+        }
+    }
+    let mut deprels: Vec<String> = counts.keys().map(|s| s.to_string()).collect();
+    deprels.sort_by(|a, b| counts[b.as_str()].cmp(&counts[a.as_str()]).then(a.cmp(b)));
+    let heads = HeadsConfig {
+        encoder_dim: 384,
+        shape_dim: 16,
+        arc_dim: 384,
+        label_dim: 128,
+        n_deprels: deprels.len() as i64,
+        dropout: 0.2,
+        ner_head: cfg.ner_head.then(NerHeadConfig::default),
+    };
+    (heads, deprels)
 }
 
 /// Trains and writes the best epoch's weights to `cfg.out` (and its JSON beside it).
@@ -132,14 +135,6 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
         dev.gum.len()
     );
 
-    let mut counts: HashMap<&str, usize> = HashMap::new();
-    for e in &examples {
-        for r in &e.deprels {
-            *counts.entry(r.as_str()).or_default() += 1;
-        }
-    }
-    let mut deprels: Vec<String> = counts.keys().map(|s| s.to_string()).collect();
-    deprels.sort_by(|a, b| counts[b.as_str()].cmp(&counts[a.as_str()]).then(a.cmp(b)));
     let teacher = match &cfg.teacher {
         Some(path) => Some(Model::load(
             ModelConfig::new(cfg.encoder_dir.clone(), Some(path.clone()), Precision::F32),
@@ -147,30 +142,18 @@ pub fn train(cfg: &TrainConfig) -> Result<()> {
         )?),
         None => None,
     };
+    // A student keeps its teacher's heads and label order: its first layers' weights and its
+    // heads load from the teacher's file by name.
+    let (heads, deprels) = match &teacher {
+        Some(t) => (t.meta.heads.clone(), t.meta.deprels.clone()),
+        None => new_heads(&examples, cfg),
+    };
     let meta = ModelMeta {
         int8_ranges: Vec::new(),
         encoder_layers: cfg.layers,
-        heads: HeadsConfig {
-            encoder_dim: 384,
-            shape_dim: 16,
-            arc_dim: 384,
-            label_dim: 128,
-            n_deprels: deprels.len() as i64,
-            dropout: 0.2,
-            ner_head: cfg.ner_head.then(NerHeadConfig::default),
-        },
+        heads,
         deprels,
         recipe: serde_json::to_value(cfg)?,
-    };
-    // A student starts from its teacher: the first layers' weights load by name, and the
-    // teacher's label sets keep their order.
-    let meta = match &teacher {
-        Some(t) => ModelMeta {
-            heads: t.meta.heads.clone(),
-            deprels: t.meta.deprels.clone(),
-            ..meta
-        },
-        None => meta,
     };
     let rel_index: HashMap<String, i64> = meta
         .deprels

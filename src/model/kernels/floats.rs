@@ -140,39 +140,34 @@ pub fn dots(isa: Isa, rows: &Rows, n: usize, m: usize, out: &mut [f32], os: usiz
     }
 }
 
+/// Attention's weighted values: `n` rows of `pn` weights, `p_i = p[i * pn..][..pn]`, over `pn`
+/// value rows `v_j = v[j * vs..][..d]`, for `weighted_sums`.
+#[derive(Clone, Copy)]
+pub struct WeightedRows<'a> {
+    pub p: &'a [f32],
+    pub n: usize,
+    pub pn: usize,
+    pub v: &'a [f32],
+    pub vs: usize,
+    pub d: usize,
+}
+
 /// `out[i * d + e] = sum_j p[i * pn + j] * v[j * vs + e]` for `i < n`, `j < pn`, `e < d`: each
-/// element from 0, adding `p * v` in the order of `j` (attention's weighted values).
-#[allow(clippy::too_many_arguments)] // the two operands' shapes, as `dots`' `Rows` would be
-pub fn weighted_sums(
-    isa: Isa,
-    p: &[f32],
-    n: usize,
-    pn: usize,
-    v: &[f32],
-    vs: usize,
-    d: usize,
-    out: &mut [f32],
-) {
-    assert!(p.len() >= n * pn && out.len() >= n * d);
-    assert!(pn == 0 || v.len() >= (pn - 1) * vs + d);
+/// element from 0, adding `p * v` in the order of `j`.
+pub fn weighted_sums(isa: Isa, w: &WeightedRows, out: &mut [f32]) {
+    assert!(w.p.len() >= w.n * w.pn && out.len() >= w.n * w.d);
+    assert!(w.pn == 0 || w.v.len() >= (w.pn - 1) * w.vs + w.d);
     match isa {
         #[cfg(target_arch = "x86_64")]
         // SAFETY: chosen only when the CPU has AVX2; sizes asserted above.
-        i if i.avx2() => unsafe { avx2::weighted_sums(p, n, pn, v, vs, d, out) },
-        _ => weighted_sums_portable(p, n, pn, v, vs, d, out),
+        i if i.avx2() => unsafe { avx2::weighted_sums(w, out) },
+        _ => weighted_sums_portable(w, out),
     }
 }
 
 /// The portable `weighted_sums`.
-fn weighted_sums_portable(
-    p: &[f32],
-    n: usize,
-    pn: usize,
-    v: &[f32],
-    vs: usize,
-    d: usize,
-    out: &mut [f32],
-) {
+fn weighted_sums_portable(w: &WeightedRows, out: &mut [f32]) {
+    let WeightedRows { p, n, pn, v, vs, d } = *w;
     for i in 0..n {
         let c = &mut out[i * d..(i + 1) * d];
         c.fill(0.0);
@@ -238,13 +233,21 @@ mod tests {
             let mut want = vec![0f32; n * n];
             dots(Isa::Portable, &rows, n, n, &mut want, n);
             let mut ws_want = vec![0f32; n * k];
-            weighted_sums(Isa::Portable, &want, n, n, &y, stride, k, &mut ws_want);
+            let weighted = WeightedRows {
+                p: &want,
+                n,
+                pn: n,
+                v: &y,
+                vs: stride,
+                d: k,
+            };
+            weighted_sums(Isa::Portable, &weighted, &mut ws_want);
             for isa in Isa::available() {
                 let mut got = vec![0f32; n * n];
                 dots(isa, &rows, n, n, &mut got, n);
                 assert_eq!(bits(&want), bits(&got), "dots {isa:?} {n} {k}");
                 let mut ws = vec![0f32; n * k];
-                weighted_sums(isa, &want, n, n, &y, stride, k, &mut ws);
+                weighted_sums(isa, &weighted, &mut ws);
                 assert_eq!(bits(&ws_want), bits(&ws), "weighted sums {isa:?} {n} {k}");
             }
             for i in 0..n {

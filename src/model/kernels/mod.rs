@@ -31,7 +31,7 @@ mod row_quant;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
-pub use floats::{dot, dots, linear_f32, sum, weighted_sums, Rows};
+pub use floats::{dot, dots, linear_f32, sum, weighted_sums, Rows, WeightedRows};
 pub use int8::{
     gemm, padded, Activations, PackedWeights, QuantLinear, Weight, ACT_LEVELS, MAX_K, TILE,
     W_LEVELS,

@@ -209,16 +209,39 @@ impl Heads {
     }
 }
 
+/// The rows of `t` (over its last dimension, as f32) at positions where `mask` holds, and
+/// those positions; `None` when there are none.
+fn masked_rows(t: &Tensor, mask: &Tensor) -> Option<(Tensor, Tensor)> {
+    let n = *t.size().last().unwrap();
+    let sel = mask.reshape([-1]).nonzero().squeeze_dim(-1);
+    if sel.size()[0] == 0 {
+        return None;
+    }
+    let rows = t
+        .reshape([-1, n])
+        .to_kind(Kind::Float)
+        .index_select(0, &sel);
+    Some((rows, sel))
+}
+
 /// Cross-entropy over the last dimension of `logits` at positions where `mask` holds.
 pub fn masked_ce(logits: &Tensor, targets: &Tensor, mask: &Tensor) -> Tensor {
-    let n = *logits.size().last().unwrap();
-    let flat = logits.reshape([-1, n]).to_kind(Kind::Float);
-    let t = targets.reshape([-1]);
-    let m = mask.reshape([-1]);
-    let sel = m.nonzero().squeeze_dim(-1);
-    if sel.size()[0] == 0 {
-        return Tensor::zeros([], (Kind::Float, logits.device()));
+    match masked_rows(logits, mask) {
+        Some((rows, sel)) => {
+            rows.cross_entropy_for_logits(&targets.reshape([-1]).index_select(0, &sel))
+        }
+        None => Tensor::zeros([], (Kind::Float, logits.device())),
     }
-    flat.index_select(0, &sel)
-        .cross_entropy_for_logits(&t.index_select(0, &sel))
+}
+
+/// Cross-entropy of `logits` against the distribution of a teacher's `teacher` logits, over
+/// the last dimension, at positions where `mask` holds (distillation).
+pub fn masked_soft_ce(logits: &Tensor, teacher: &Tensor, mask: &Tensor) -> Tensor {
+    match (masked_rows(logits, mask), masked_rows(teacher, mask)) {
+        (Some((rows, _)), Some((target, _))) => -(target.softmax(-1, Kind::Float)
+            * rows.log_softmax(-1, Kind::Float))
+        .sum_dim_intlist(-1, false, Kind::Float)
+        .mean(Kind::Float),
+        _ => Tensor::zeros([], (Kind::Float, logits.device())),
+    }
 }

@@ -4,7 +4,7 @@
 //! the portable code its doc names (exact integers; floats in the same order, multiply then
 //! add, never fused).
 
-use super::super::floats::Rows;
+use super::super::floats::{Rows, WeightedRows};
 use super::super::int8::{PackedWeights, Quantizer, Weight, TILE};
 use super::super::math::{
     self, ERF_P, ERF_POLY, EXP_HI, EXP_LO, EXP_POLY, LN2_HI, LN2_LO, ROUND_MAGIC as MAGIC,
@@ -257,15 +257,8 @@ unsafe fn dots_block<const R: usize, const C: usize>(
 /// # Safety
 /// The CPU must have AVX2; sizes as `weighted_sums` asserts.
 #[target_feature(enable = "avx2")]
-pub unsafe fn weighted_sums(
-    p: &[f32],
-    n: usize,
-    pn: usize,
-    v: &[f32],
-    vs: usize,
-    d: usize,
-    out: &mut [f32],
-) {
+pub unsafe fn weighted_sums(w: &WeightedRows, out: &mut [f32]) {
+    let WeightedRows { p, n, pn, v, vs, d } = *w;
     let full = d / 8 * 8;
     let mut i = 0;
     while i < n {
@@ -273,21 +266,21 @@ pub unsafe fn weighted_sums(
         let mut e = 0;
         while e < full {
             match (r, (full - e) / 8) {
-                (3, 4..) => ws_block::<3, 4>(p, i, pn, v, vs, d, e, out),
+                (3, 4..) => ws_block::<3, 4>(w, i, e, out),
                 (3, c) => {
                     for t in 0..c {
-                        ws_block::<3, 1>(p, i, pn, v, vs, d, e + 8 * t, out)
+                        ws_block::<3, 1>(w, i, e + 8 * t, out)
                     }
                 }
                 (_, 4..) => {
                     for a in 0..r {
-                        ws_block::<1, 4>(p, i + a, pn, v, vs, d, e, out)
+                        ws_block::<1, 4>(w, i + a, e, out)
                     }
                 }
                 (_, c) => {
                     for a in 0..r {
                         for t in 0..c {
-                            ws_block::<1, 1>(p, i + a, pn, v, vs, d, e + 8 * t, out)
+                            ws_block::<1, 1>(w, i + a, e + 8 * t, out)
                         }
                     }
                 }
@@ -308,19 +301,18 @@ pub unsafe fn weighted_sums(
     }
 }
 
+/// Rows `i..i + R`, columns `e..e + 8 * C` of `weighted_sums`.
 #[target_feature(enable = "avx2")]
 #[inline]
-#[allow(clippy::too_many_arguments)]
 unsafe fn ws_block<const R: usize, const C: usize>(
-    p: &[f32],
+    w: &WeightedRows,
     i: usize,
-    pn: usize,
-    v: &[f32],
-    vs: usize,
-    d: usize,
     e: usize,
     out: &mut [f32],
 ) {
+    let WeightedRows {
+        p, pn, v, vs, d, ..
+    } = *w;
     let mut acc = [[_mm256_setzero_ps(); C]; R];
     let (pp, vp) = (p.as_ptr(), v.as_ptr());
     for j in 0..pn {
